@@ -1,0 +1,76 @@
+# Casetracker. `make run` sets up and serves the app; `make test` sets up and runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PG_DIR := /tmp/casetracker-test-pg-$(shell id -u)
+PG_PORT ?= 55432
+export CASETRACKER_ENV ?= development
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-sqlite test-postgres lint format assets keys migrate seed clean
+
+help: ## List the commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+casetracker/static/assets/application.css: node_modules/.installed assets/application.scss assets/application.mjs assets/build.mjs
+	npm run --silent build
+
+assets: casetracker/static/assets/application.css ## Build the front-end assets (GOV.UK Frontend, unbranded)
+
+keys: ## Create development keys under instance/ (git-ignored, mode 0600)
+	@scripts/dev-keys
+
+migrate: $(VENV)/.installed keys ## Bring the database schema up to date
+	@$(FLASK) db upgrade 2>&1 | grep -v '^INFO' || true
+
+seed: migrate ## Seed the fictional demo school if the database is empty
+	@$(FLASK) demo seed
+
+run: $(VENV)/.installed assets seed ## Set up everything and serve on http://127.0.0.1:5000
+	@echo
+	@echo "Casetracker is at http://127.0.0.1:5000"
+	@echo "Demo sign-ins (password: oakfield-demo-password); for a two-factor code run"
+	@echo "  $(FLASK) demo totp EMAIL"
+	@echo "  head@oakfield.example (headteacher)   chair@oakfield.example (chair of governors)"
+	@echo "  dsl@oakfield.example (DSL)            admin@oakfield.example (system administrator)"
+	@echo "  ta@oakfield.example (teaching assistant, no two-factor)"
+	@echo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: $(VENV)/.installed ## ruff: lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check casetracker tests config.py wsgi.py
+
+format: $(VENV)/.installed ## ruff: format and fix what it can
+	$(BIN)/ruff format casetracker tests config.py wsgi.py
+	$(BIN)/ruff check --fix .
+
+test: $(VENV)/.installed assets ## Install what the tests need and run the whole suite on SQLite and PostgreSQL
+	@scripts/install-system-packages
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(VENV)/.installed assets ## The suite on SQLite (with the browser tests)
+	CASETRACKER_TEST_DATABASE_URL= $(BIN)/pytest
+
+test-postgres: $(VENV)/.installed assets ## The suite on a throwaway PostgreSQL cluster (no browser tests)
+	@scripts/pg-test-cluster stop $(PG_DIR) $(PG_PORT)
+	@url=$$(scripts/pg-test-cluster start $(PG_DIR) $(PG_PORT)) && \
+	  CASETRACKER_TEST_DATABASE_URL=$$url $(BIN)/pytest -m "not browser"; status=$$?; \
+	  scripts/pg-test-cluster stop $(PG_DIR) $(PG_PORT); exit $$status
+
+clean: ## Remove the virtualenv, node_modules and built assets (keeps instance/)
+	rm -rf $(VENV) node_modules casetracker/static/assets

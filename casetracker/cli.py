@@ -1,0 +1,12 @@
+"""Flask commands: `flask --app wsgi <group> <command>`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from casetracker.commands import demo, school, staff, users
+
+    for group in (demo.group, school.group, staff.group, users.group):
+        app.cli.add_command(group)

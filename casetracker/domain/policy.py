@@ -1,0 +1,56 @@
+"""Who may do what: predicates only. Enforcement happens at the edge (security.access)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from casetracker.domain.people import SAFEGUARDING_OFFICES, Office, Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in person as the rules see them."""
+
+    user_id: uuid.UUID
+    person_id: uuid.UUID
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    offices: frozenset[Office] = field(default_factory=frozenset)
+
+    @property
+    def holds_safeguarding_office(self) -> bool:
+        return bool(self.offices & SAFEGUARDING_OFFICES)
+
+    @property
+    def needs_two_factor(self) -> bool:
+        """Two-factor is mandatory for office-holders and administrators."""
+        return bool(self.offices) or Role.ADMINISTRATOR in self.roles
+
+
+def is_administrator(actor: Actor) -> bool:
+    return Role.ADMINISTRATOR in actor.roles
+
+
+def is_office_holder(actor: Actor) -> bool:
+    return bool(actor.offices)
+
+
+def is_signed_in(actor: Actor) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class TwoPersonRequest:
+    """A change that one person asks for and a second office-holder must confirm."""
+
+    requested_by_user_id: uuid.UUID
+    target_person_id: uuid.UUID
+
+
+def can_confirm(actor: Actor, request: TwoPersonRequest) -> bool:
+    """A current safeguarding office-holder other than the requester, and not the person changed."""
+    return (
+        actor.holds_safeguarding_office
+        and actor.user_id != request.requested_by_user_id
+        and actor.person_id != request.target_person_id
+    )

@@ -1,0 +1,1 @@
+"""Sign-in, two-factor, sessions, route access declarations and response headers."""

@@ -1,0 +1,124 @@
+"""Every route declares who may use it; a request to an undeclared route is refused.
+
+`@public` marks a route anyone may use; `@requires(predicate, ...)` names policy predicates from
+`casetracker.domain.policy` that the signed-in actor must satisfy. The check runs in one place,
+`enforce_route_access`, before every request. An architecture test walks the URL map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from casetracker.domain.people import Office
+from casetracker.domain.policy import Actor
+from casetracker.extensions import db
+from casetracker.models import OfficeHolding, utcnow
+
+ACCESS_ATTR = "_casetracker_access"
+# Flask's own static route cannot carry an attribute (it is a bound method).
+PUBLIC_ENDPOINTS = frozenset({"static"})
+
+Predicate = Callable[[Actor], bool]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class RouteAccess:
+    is_public: bool
+    predicates: tuple[Predicate, ...] = ()
+    needs_recent_sign_in: bool = False
+
+
+def public(view: F) -> F:
+    setattr(view, ACCESS_ATTR, RouteAccess(is_public=True))
+    return view
+
+
+def requires(*predicates: Predicate, recent_sign_in: bool = False) -> Callable[[F], F]:
+    if not predicates:
+        raise TypeError("requires() needs at least one policy predicate")
+
+    def decorate(view: F) -> F:
+        setattr(view, ACCESS_ATTR, RouteAccess(False, predicates, recent_sign_in))
+        return view
+
+    return decorate
+
+
+def route_access(endpoint: str) -> RouteAccess | None:
+    if endpoint in PUBLIC_ENDPOINTS:
+        return RouteAccess(is_public=True)
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, ACCESS_ATTR, None)
+
+
+def current_offices(person_id: Any) -> frozenset[Office]:
+    rows = db.session.scalars(
+        select(OfficeHolding.office).where(OfficeHolding.person_id == person_id, OfficeHolding.ended_at.is_(None))
+    )
+    return frozenset(Office(office) for office in rows)
+
+
+def current_actor() -> Actor | None:
+    """The signed-in user as the domain rules see them (built once per request)."""
+    if not current_user.is_authenticated:
+        return None
+    if "actor" not in g:
+        g.actor = Actor(
+            user_id=current_user.id,
+            person_id=current_user.person_id,
+            roles=current_user.roles,
+            offices=current_offices(current_user.person_id),
+        )
+    actor: Actor = g.actor
+    return actor
+
+
+def has_recent_sign_in() -> bool:
+    stamp = session.get("authenticated_at")
+    if not stamp:
+        return False
+    window = dt.timedelta(minutes=current_app.config["REAUTH_MINUTES"])
+    return utcnow() - dt.datetime.fromisoformat(stamp) <= window
+
+
+def enforce_route_access() -> Response | None:
+    """Deny by default: undeclared routes answer 404; declared ones are checked here."""
+    if request.endpoint is None:
+        return None  # no such route: the router answers 404 or 405 itself
+    access = route_access(request.endpoint)
+    if access is None:
+        current_app.logger.error("route %s declares no access rule", request.endpoint)
+        abort(404)
+    if access.is_public:
+        return None
+    actor = current_actor()
+    if actor is None:
+        return redirect(url_for("auth.sign_in", next=_safe_next()))
+    if actor.needs_two_factor and not session.get("two_factor_verified"):
+        # They became an office-holder since signing in: two-factor is now required.
+        logout_user()
+        session.clear()
+        return redirect(url_for("auth.sign_in", next=_safe_next()))
+    if not all(predicate(actor) for predicate in access.predicates):
+        abort(403)
+    if access.needs_recent_sign_in and not has_recent_sign_in():
+        return redirect(url_for("auth.confirm_identity", next=_safe_next()))
+    return None
+
+
+def _safe_next() -> str:
+    """A same-site path to come back to (never an absolute URL: no open redirect)."""
+    return request.full_path.rstrip("?") if request.method == "GET" else request.path
+
+
+def is_safe_next(target: str | None) -> bool:
+    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target

@@ -1,0 +1,58 @@
+"""Password hashing with argon2id, and the dummy hash that keeps unknown users as slow as known."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, current_app
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def init_app(app: Flask) -> None:
+    hasher = PasswordHasher(
+        time_cost=app.config["ARGON2_TIME_COST"],
+        memory_cost=app.config["ARGON2_MEMORY_COST"],
+        parallelism=app.config["ARGON2_PARALLELISM"],
+    )
+    app.extensions["password_hasher"] = hasher
+    # Verifying against this costs the same as a real account: no user enumeration by timing.
+    app.extensions["dummy_password_hash"] = hasher.hash(secrets.token_urlsafe(16))
+
+
+def _hasher() -> PasswordHasher:
+    hasher: PasswordHasher = current_app.extensions["password_hasher"]
+    return hasher
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when the password matches; always costs one hash, even for no account."""
+    target = password_hash or current_app.extensions["dummy_password_hash"]
+    try:
+        matched = _hasher().verify(target, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return matched and password_hash is not None
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is not acceptable, in words for the form, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
+    if len(password) > 256:
+        return "Password must be 256 characters or fewer"
+    if len(set(password)) < 4:
+        return "Password must not repeat the same few characters"
+    return None
+
+
+def token_digest(token: str) -> str:
+    """SHA-256 of a high-entropy secret (session tokens, reset links, recovery codes)."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,142 @@
+"""Server-side sessions in the database.
+
+The cookie holds a random token; the database holds only its SHA-256 with the session's data.
+Deleting a row revokes that session on every app server at once. Idle and absolute timeouts are
+enforced here, on every request. We write this small interface rather than use Flask-Session
+because Flask-Session stores the raw session id, creates its table outside our migrations and
+commits the application's own database session (which would commit a view's unfinished writes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import uuid
+from typing import Any
+
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import delete, insert, select, update
+from werkzeug.datastructures import CallbackDict
+
+from casetracker.extensions import db
+from casetracker.models import WebSession, utcnow
+from casetracker.security.passwords import token_digest
+
+# Touch last_seen_at at most this often: idle timeouts stay accurate to the minute without a
+# database write on every request.
+TOUCH_EVERY = dt.timedelta(seconds=60)
+TABLE = WebSession.__table__
+
+
+class DatabaseSession(CallbackDict[str, Any], SessionMixin):
+    def __init__(
+        self,
+        initial: dict[str, Any] | None = None,
+        token: str | None = None,
+        created_at: dt.datetime | None = None,
+        last_seen_at: dt.datetime | None = None,
+    ) -> None:
+        def on_update(_: Any) -> None:
+            self.modified = True
+
+        super().__init__(initial or {}, on_update)
+        self.token = token
+        self.created_at = created_at
+        self.last_seen_at = last_seen_at
+        self.modified = False
+        self.rotate = False
+
+    def regenerate(self) -> None:
+        """Issue a new session id (at sign-in): an id known before sign-in is worthless after."""
+        self.rotate = True
+        self.modified = True
+
+
+class DatabaseSessionInterface(SessionInterface):
+    def open_session(self, app: Flask, request: Request) -> DatabaseSession:
+        token = request.cookies.get(self.get_cookie_name(app))
+        if not token or len(token) > 100:
+            return DatabaseSession()
+        with db.engine.connect() as conn:
+            row = conn.execute(select(TABLE).where(TABLE.c.id == token_digest(token))).first()
+        if row is None:
+            return DatabaseSession()
+        now = utcnow()
+        created, seen = row.created_at, row.last_seen_at
+        idle = dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+        absolute = dt.timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
+        if now - seen > idle or now - created > absolute:
+            with db.engine.begin() as conn:
+                conn.execute(delete(TABLE).where(TABLE.c.id == row.id))
+            expired = DatabaseSession()
+            expired["_expired"] = True
+            expired.modified = False
+            return expired
+        return DatabaseSession(json.loads(row.data), token, created, seen)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        assert isinstance(session, DatabaseSession)
+        name = self.get_cookie_name(app)
+        cookie = {
+            "domain": self.get_cookie_domain(app),
+            "path": self.get_cookie_path(app),
+            "secure": self.get_cookie_secure(app),
+            "httponly": True,
+            "samesite": self.get_cookie_samesite(app),
+        }
+        session.pop("_expired", None)
+        now = utcnow()
+        with db.engine.begin() as conn:
+            if not session:
+                if session.token:
+                    conn.execute(delete(TABLE).where(TABLE.c.id == token_digest(session.token)))
+                    response.delete_cookie(name, **cookie)
+                return
+            if session.token and session.rotate:
+                conn.execute(delete(TABLE).where(TABLE.c.id == token_digest(session.token)))
+                session.token = None
+            user_id = _user_id(session)
+            if session.token is None:
+                session.token = secrets.token_urlsafe(32)
+                conn.execute(
+                    insert(TABLE).values(
+                        id=token_digest(session.token),
+                        user_id=user_id,
+                        data=json.dumps(dict(session)),
+                        created_at=now,
+                        last_seen_at=now,
+                    )
+                )
+                response.set_cookie(name, session.token, **cookie)
+            elif session.modified or (session.last_seen_at is not None and now - session.last_seen_at > TOUCH_EVERY):
+                result = conn.execute(
+                    update(TABLE)
+                    .where(TABLE.c.id == token_digest(session.token))
+                    .values(
+                        user_id=user_id,
+                        data=json.dumps(dict(session)),
+                        last_seen_at=now,
+                    )
+                )
+                if result.rowcount == 0:
+                    # Revoked while this request ran (sign-out elsewhere, deactivation).
+                    response.delete_cookie(name, **cookie)
+        response.vary.add("Cookie")
+
+
+def _user_id(session: DatabaseSession) -> uuid.UUID | None:
+    raw = session.get("_user_id")
+    try:
+        return uuid.UUID(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def revoke_user_sessions(user_id: uuid.UUID) -> None:
+    """End every session of this user now (sign-out everywhere, deactivation, password reset).
+
+    Runs inside the caller's transaction so it commits (or not) with the change that caused it.
+    """
+    db.session.execute(delete(WebSession).where(WebSession.user_id == user_id))

@@ -1,0 +1,1 @@
+"""One blueprint per user journey: views.py (thin) and forms.py."""

@@ -1,0 +1,53 @@
+"""Error pages that reveal nothing internal."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from casetracker.extensions import db
+
+PAGES = {
+    400: ("There is a problem with your request", "errors/400.html"),
+    403: ("You cannot use this page", "errors/403.html"),
+    404: ("Page not found", "errors/404.html"),
+    405: ("Page not found", "errors/404.html"),
+    413: ("The file is too large", "errors/413.html"),
+    429: ("Too many attempts", "errors/429.html"),
+    500: ("Sorry, there is a problem with the service", "errors/500.html"),
+    503: ("Sorry, the service is unavailable", "errors/503.html"),
+}
+
+
+def render_error(status: int) -> tuple[str, int]:
+    title, template = PAGES.get(status, PAGES[500] if status >= 500 else PAGES[400])
+    try:
+        return render_template(template, title=title), status
+    except Exception:  # the error page itself must never fail
+        return f"<!DOCTYPE html><html lang=en><title>{title}</title><h1>{title}</h1></html>", status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_: CSRFError) -> tuple[str, int]:
+        return render_error(400)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        return render_error(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError) -> tuple[str, int]:
+        app.logger.error("database error: %s", type(error).__name__)
+        db.session.rollback()
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[str, int]:
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        app.logger.exception("unhandled error", exc_info=error)
+        db.session.rollback()
+        return render_error(InternalServerError.code)

@@ -1,0 +1,132 @@
+"""Shared fixtures. The database is made by the migrations, once per run, then emptied per test.
+
+CASETRACKER_TEST_DATABASE_URL chooses the database (SQLite file by default; `make test` runs the
+suite again on a throwaway PostgreSQL cluster).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import Iterator
+
+import pyotp
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import delete
+
+from casetracker import create_app
+from casetracker.domain.people import Office, Role, StaffType
+from casetracker.extensions import db
+from casetracker.models import AuditEvent, Base, School, User
+from casetracker.services import offices, people
+from config import TestConfig
+
+PASSWORD = "correct horse battery staple"
+
+
+def database_url(tmp_dir: str) -> str:
+    return os.environ.get("CASETRACKER_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/test.db"
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Flask]:
+    with tempfile.TemporaryDirectory() as tmp:
+
+        class Config(TestConfig):
+            SQLALCHEMY_DATABASE_URI = database_url(tmp)
+
+        application = create_app(Config)
+        with application.app_context():
+            upgrade()
+        yield application
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_database(app: Flask) -> Iterator[None]:
+    with app.app_context():
+        empty_all_tables()
+        db.session.add(School(name="Larkrise Community School"))
+        db.session.commit()
+        app.extensions["outbox"] = []
+        from casetracker.extensions import limiter
+
+        limiter.reset()
+    yield
+    with app.app_context():
+        db.session.rollback()
+        db.session.remove()
+
+
+def empty_all_tables() -> None:
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name == AuditEvent.__tablename__:
+            continue
+        db.session.execute(delete(table))
+    db.session.execute(delete(AuditEvent.__table__))
+    db.session.commit()
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def make_user(
+    app: Flask,
+    name: str = "Jo Bloggs",
+    *,
+    roles: tuple[Role, ...] = (Role.STAFF,),
+    office: Office | None = None,
+    two_factor: bool | None = None,
+    staff_type: StaffType = StaffType.EMPLOYEE,
+) -> User:
+    """A person with an account; office-holders and administrators get two-factor by default."""
+    email = f"{name.lower().replace(' ', '.')}.{uuid.uuid4().hex[:6]}@larkrise.example"
+    with app.app_context():
+        person = people.add_person(None, people.PersonDetails(name, email, "Teacher", staff_type), commit=False)
+        user = people.create_account(None, person, roles, PASSWORD, commit=False)
+        if office is not None:
+            offices.assign_from_command_line(person, office)
+        if two_factor or (two_factor is None and (office is not None or Role.ADMINISTRATOR in roles)):
+            user.totp_secret = pyotp.random_base32()
+        db.session.commit()
+        db.session.refresh(user)
+        db.session.expunge(user)
+        return user
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    page = client.get(url)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({page.status_code})"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, url: str, data: dict[str, str], *, token_from: str | None = None, **kwargs: object):
+    """POST a form the way a browser would: with the CSRF token from the page it came from."""
+    token = csrf_token(client, token_from or url)
+    return client.post(url, data={**data, "csrf_token": token}, **kwargs)
+
+
+def current_code(user: User, *, offset_steps: int = 0) -> str:
+    import time
+
+    assert user.totp_secret
+    return pyotp.TOTP(user.totp_secret).at(time.time() + 30 * offset_steps)
+
+
+def sign_in(client: FlaskClient, user: User, *, code: str | None = None) -> None:
+    response = post_form(client, "/sign-in", {"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    if user.totp_secret:
+        assert "/sign-in/security-code" in response.headers["Location"]
+        response = post_form(client, "/sign-in/security-code", {"code": code or current_code(user)})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    assert client.get("/").status_code == 200
