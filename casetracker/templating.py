@@ -13,6 +13,7 @@ from casetracker.domain.people import Office, SchoolType
 from casetracker.domain.policy import is_administrator, is_office_holder
 from casetracker.security.access import current_actor
 from casetracker.services.school import current_school
+from casetracker.web.fields import error_summary
 
 # Filled in as the blueprints that own these pages land (endpoint names checked at start-up).
 OFFICE_HOLDER_PAGES: list[tuple[str, str]] = []
@@ -42,6 +43,7 @@ def office_label(office: str) -> str:
 
 def init_app(app: Flask) -> None:
     WTFormsHelpers(app)
+    app.add_template_global(error_summary)
     app.jinja_env.filters["govuk_date"] = govuk_date
     app.jinja_env.filters["govuk_datetime"] = govuk_datetime
     app.jinja_env.filters["office_label"] = office_label

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
     GovPasswordInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import PasswordField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import DateField, PasswordField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, StopValidation
 
 
 def text(
@@ -46,3 +48,53 @@ def password(label: str, *, required: str, hint: str = "") -> PasswordField:
 
 def submit(label: str) -> SubmitField:
     return SubmitField(label, widget=GovSubmitInput())
+
+
+class GovukDateField(DateField):
+    """A day/month/year date with GOV.UK's error messages.
+
+    Works round govuk-frontend-wtf's date widget, which fails when a POST carries other than three
+    values: the raw values are padded or trimmed to exactly three before anything reads them.
+    """
+
+    def __init__(self, label: str, *, required: str | None = None, hint: str = "", **kwargs: Any) -> None:
+        super().__init__(label, widget=GovDateInput(), description=hint, **kwargs)
+        self.required_message = required
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        values = [str(v).strip() for v in valuelist[:3]]
+        values += [""] * (3 - len(values))
+        self.raw_data = values
+        day, month, year = values
+        if not any(values):
+            self.data = None
+            return
+        name = self.label.text
+        missing = [part for part, value in (("day", day), ("month", month), ("year", year)) if not value]
+        if missing:
+            raise ValueError(f"{name} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+            raise ValueError(f"{name} must be a real date, like 27 3 2026")
+        try:
+            self.data = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{name} must be a real date") from None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None and not self.errors and self.required_message:
+            raise StopValidation(self.required_message)
+
+    def _value(self) -> str:
+        return self.data.strftime("%d %m %Y") if self.data else ""
+
+
+def error_summary(form: Any) -> dict[str, Any]:
+    """The GOV.UK error summary for a form; date errors link to the day input, as GOV.UK asks."""
+    errors = []
+    for field in form:
+        if not field.errors:
+            continue
+        anchor = f"{field.id}-day" if isinstance(field, GovukDateField) else field.id
+        errors.append({"text": field.errors[0], "href": f"#{anchor}"})
+    return {"titleText": "There is a problem", "errorList": errors}
