@@ -1,0 +1,76 @@
+"""Password reset: a single-use, expiring emailed link that never bypasses two-factor."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from casetracker.domain.people import Office
+from tests.conftest import PASSWORD, make_user, post_form, sign_in
+
+NEW_PASSWORD = "a whole new password 2026"
+
+
+def _reset_link(app: Flask) -> str:
+    (message,) = app.extensions["outbox"]
+    match = re.search(r"http://[^/]+(/reset-password/\S+)", message.get_content())
+    assert match
+    return match.group(1)
+
+
+def test_reset_link_sets_a_new_password_once_and_still_needs_two_factor(app: Flask, client: FlaskClient) -> None:
+    head = make_user(app, "Tia Head", office=Office.HEADTEACHER)
+    signed_in_elsewhere = app.test_client()
+    sign_in(signed_in_elsewhere, head)
+    page = post_form(client, "/forgot-password", {"email": head.email}).get_data(as_text=True)
+    assert "Check your email" in page
+    link = _reset_link(app)
+    weak = post_form(client, link, {"password": "short", "confirm": "short"})
+    assert "12 characters or more" in weak.get_data(as_text=True)
+    response = post_form(client, link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302
+    # Single use.
+    assert client.get(link).status_code == 404
+    # Every existing session ended.
+    assert signed_in_elsewhere.get("/").status_code == 302
+    # The old password no longer works; the new one leads to the two-factor step, not in.
+    old = post_form(client, "/sign-in", {"email": head.email, "password": PASSWORD})
+    assert old.status_code == 200
+    new = post_form(client, "/sign-in", {"email": head.email, "password": NEW_PASSWORD})
+    assert "/sign-in/security-code" in new.headers["Location"]
+    assert client.get("/").status_code == 302
+
+
+def test_unknown_email_gets_the_same_answer_and_no_email(app: Flask, client: FlaskClient) -> None:
+    page = post_form(client, "/forgot-password", {"email": "nobody@larkrise.example"}).get_data(as_text=True)
+    assert "Check your email" in page
+    assert app.extensions["outbox"] == []
+
+
+def test_reset_email_carries_no_names(app: Flask, client: FlaskClient) -> None:
+    user = make_user(app, "Uri Staff")
+    post_form(client, "/forgot-password", {"email": user.email})
+    (message,) = app.extensions["outbox"]
+    assert "Uri" not in message.get_content()
+
+
+def test_expired_or_made_up_link_is_refused(app: Flask, client: FlaskClient) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from casetracker.extensions import db
+    from casetracker.models import PasswordResetToken
+
+    user = make_user(app, "Val Staff")
+    post_form(client, "/forgot-password", {"email": user.email})
+    link = _reset_link(app)
+    with app.app_context():
+        db.session.execute(
+            update(PasswordResetToken).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+        )
+        db.session.commit()
+    assert client.get(link).status_code == 404
+    assert client.get("/reset-password/made-up-token").status_code == 404
