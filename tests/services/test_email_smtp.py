@@ -1,0 +1,64 @@
+"""Email goes out through a real SMTP server (aiosmtpd on loopback) and carries no names."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+
+from casetracker.services.notifications import send_email
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(message_from_bytes(envelope.content))  # type: ignore[attr-defined]
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture()
+def smtp_server(app: Flask) -> Iterator[Collector]:
+    collector = Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    previous = app.config["SMTP_URL"]
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{controller.port}"
+    try:
+        yield collector
+    finally:
+        app.config["SMTP_URL"] = previous
+        controller.stop()
+
+
+def test_messages_are_delivered_by_smtp(app: Flask, smtp_server: Collector) -> None:
+    with app.test_request_context():
+        send_email("someone@larkrise.example", "Casetracker: something needs your attention", "Sign in to see it.")
+    (message,) = smtp_server.messages
+    assert message["To"] == "someone@larkrise.example"
+    assert message["From"] == app.config["MAIL_FROM"]
+    assert "contains no details of any record" in message.get_payload(decode=True).decode()
+
+
+def test_password_reset_email_over_smtp_names_nobody(app: Flask, smtp_server: Collector) -> None:
+    from tests.conftest import make_user, post_form
+
+    user = make_user(app, "Zeb Quill")
+    client = app.test_client()
+    post_form(client, "/forgot-password", {"email": user.email})
+    (message,) = smtp_server.messages
+    text = message.get_payload(decode=True).decode()
+    assert "Zeb" not in text and "Quill" not in text
+    assert "/reset-password/" in text
