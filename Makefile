@@ -29,8 +29,9 @@ casetracker/static/assets/application.css: node_modules/.installed assets/applic
 
 assets: casetracker/static/assets/application.css ## Build the front-end assets (GOV.UK Frontend, unbranded)
 
-keys: ## Create development keys under instance/ (git-ignored, mode 0600)
+keys: $(VENV)/.installed ## Create development keys under instance/ (git-ignored, mode 0600)
 	@scripts/dev-keys
+	@[ -f instance/keyring.json ] || $(FLASK) keys init
 
 migrate: $(VENV)/.installed keys ## Bring the database schema up to date
 	@$(FLASK) db upgrade 2>&1 | grep -v '^INFO' || true

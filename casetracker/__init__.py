@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from config import BASE_DIR, INSTANCE_DIR, Config, config_from_environment
 
 
-def create_app(config: type[Config] | None = None) -> Flask:
+def create_app(config: type[Config] | None = None, *, check_keys: bool = True) -> Flask:
     config = config or config_from_environment()
     config.check()
 
@@ -86,6 +86,10 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.register_blueprint(offices_bp)
 
     cli.init_app(app)
+    if check_keys:
+        from casetracker.services.keys import load_keyring
+
+        load_keyring(app)
     return app
 
 

@@ -7,13 +7,21 @@ tokens. Events are added to the caller's transaction, so they commit with the ch
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from flask import g, has_request_context
+from sqlalchemy import select, text, update
 
 from casetracker.extensions import db
-from casetracker.models import AuditEvent
+from casetracker.keystore import keyring
+from casetracker.models import AuditEvent, AuditHead, utcnow
 
 EVENTS: dict[str, frozenset[str]] = {
     "sign_in.success": frozenset(),
@@ -29,6 +37,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "password.reset_requested": frozenset(),
     "password.reset": frozenset(),
     "account.created": frozenset({"roles"}),
+    "account.invitation_sent": frozenset(),
     "account.changed": frozenset({"fields"}),
     "account.deactivated": frozenset(),
     "account.reactivated": frozenset(),
@@ -41,6 +50,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "office.change_confirmed": frozenset({"kind", "office", "is_acting"}),
     "office.change_rejected": frozenset({"kind", "office"}),
     "office.change_cancelled": frozenset({"kind", "office"}),
+    "office.changed_at_once": frozenset({"kind", "office", "is_acting"}),
     "office.assigned_from_command_line": frozenset({"office", "is_acting"}),
     "relationship.declared": frozenset(),
     "relationship.withdrawn": frozenset(),
@@ -48,11 +58,25 @@ EVENTS: dict[str, frozenset[str]] = {
     "term_date.added": frozenset(),
     "term_date.removed": frozenset(),
     "access.denied": frozenset({"endpoint"}),
+    "keys.rotated": frozenset(),
+    "keys.retired": frozenset(),
+    "case.created": frozenset({"kind"}),
+    "case.viewed": frozenset(),
+    "case.shredded": frozenset(),
+    "chronology.viewed": frozenset(),
+    "chronology.entry_added": frozenset(),
+    "attachment.uploaded": frozenset(),
+    "attachment.downloaded": frozenset(),
+    "message.added": frozenset(),
+    "integrity.failure": frozenset({"error"}),
 }
 
 
 class UndeclaredAuditEventError(ValueError):
     """An event name or detail field that is not declared in EVENTS."""
+
+
+GENESIS_HASH = "0" * 64
 
 
 def record(
@@ -61,23 +85,181 @@ def record(
     actor_user_id: uuid.UUID | None = None,
     object_type: str | None = None,
     object_id: Any = None,
+    case_id: uuid.UUID | None = None,
     outcome: str = "success",
+    secret: dict[str, Any] | None = None,
     **details: Any,
 ) -> AuditEvent:
+    """Append an event to the chain, in the caller's transaction.
+
+    `secret` holds details that must be kept but may say something about a case (a file's
+    SHA-256, say): they are encrypted under the case's data key.
+    """
     declared = EVENTS.get(action)
     if declared is None:
         raise UndeclaredAuditEventError(f"undeclared audit event {action!r}")
     extra = set(details) - declared
     if extra:
         raise UndeclaredAuditEventError(f"{action}: undeclared fields {sorted(extra)}")
+    if secret is not None and case_id is None:
+        raise UndeclaredAuditEventError(f"{action}: secret details need the case whose key encrypts them")
+    # Taking the head row's lock serialises appends (a row lock on PostgreSQL, the write lock on
+    # SQLite): the chain never forks, whatever the concurrency.
+    seq, prev_hash = db.session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)
+    ).one()
     event = AuditEvent(
+        id=uuid.uuid4(),
+        seq=seq,
+        occurred_at=utcnow(),
         action=action,
         actor_user_id=actor_user_id,
         object_type=object_type,
         object_id=str(object_id) if object_id is not None else None,
+        case_id=case_id,
         outcome=outcome,
         request_id=g.get("request_id") if has_request_context() else None,
         details=details,
+        prev_hash=prev_hash,
     )
+    if secret is not None:
+        event.secret = secret
+    event.hash = event_hash(_fields(event))
+    event.mac = keyring().audit_mac(event.hash)
+    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=event.hash))
     db.session.add(event)
     return event
+
+
+def _fields(event: AuditEvent) -> tuple[Any, ...]:
+    return (
+        event.id,
+        event.seq,
+        event.occurred_at,
+        event.actor_user_id,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.case_id,
+        event.outcome,
+        event.request_id,
+        event.details,
+        event.secret_enc,
+        event.prev_hash,
+    )
+
+
+def event_hash(fields: tuple[Any, ...]) -> str:
+    """SHA-256 over a canonical JSON encoding of an event's fields (in column order)."""
+    (
+        event_id,
+        seq,
+        occurred_at,
+        actor,
+        action,
+        object_type,
+        object_id,
+        case_id,
+        outcome,
+        request_id,
+        details,
+        secret_enc,
+        prev_hash,
+    ) = fields
+    if isinstance(occurred_at, str):  # raw driver rows on SQLite
+        occurred_at = dt.datetime.fromisoformat(occurred_at)
+    if occurred_at.tzinfo is None:
+        occurred_at = occurred_at.replace(tzinfo=dt.UTC)
+    if isinstance(details, str):
+        details = json.loads(details)
+    canonical = json.dumps(
+        [
+            _uuid_text(event_id),
+            seq,
+            occurred_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            _uuid_text(actor),
+            action,
+            object_type,
+            object_id,
+            _uuid_text(case_id),
+            outcome,
+            request_id,
+            details or {},
+            base64.b64encode(bytes(secret_enc)).decode() if secret_enc is not None else None,
+            prev_hash,
+        ],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _uuid_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    text = str(value).replace("-", "")
+    return text.lower()
+
+
+@dataclass(frozen=True)
+class Verification:
+    events: int
+    head: str
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+    def __str__(self) -> str:
+        if self.intact:
+            return f"audit chain intact: {self.events} events, head {self.head}"
+        return f"audit chain broken at event {self.first_bad_seq}: {self.problem}"
+
+
+COLUMNS = (
+    "id, seq, occurred_at, actor_user_id, action, object_type, object_id, case_id, "
+    "outcome, request_id, details, secret_enc, prev_hash, hash, mac"
+)
+
+
+def verify(batch: int = 5000) -> Verification:
+    """Recompute the whole chain: every hash, link, MAC and sequence number, and the head."""
+    ring = keyring()
+    expected_seq, prev = 1, GENESIS_HASH
+    with db.engine.connect() as connection:
+        result = connection.execution_options(yield_per=batch).execute(
+            text(f"SELECT {COLUMNS} FROM audit_event ORDER BY seq")  # noqa: S608 - constant column list
+        )
+        for row in result:
+            fields, stored_hash, stored_mac = tuple(row[:13]), row[13], row[14]
+            seq = row[1]
+            if seq != expected_seq:
+                missing = "missing" if seq > expected_seq else "repeated"
+                return Verification(expected_seq - 1, prev, expected_seq, f"event {expected_seq} is {missing}")
+            if row[12] != prev:
+                return Verification(seq - 1, prev, seq, "does not link to the event before it")
+            digest = event_hash(fields)
+            if digest != stored_hash:
+                return Verification(seq - 1, prev, seq, "its content does not match its hash")
+            if not hmac.compare_digest(ring.audit_mac(digest), stored_mac or ""):
+                return Verification(seq - 1, prev, seq, "its MAC is wrong (not written by this system)")
+            prev, expected_seq = stored_hash, seq + 1
+        head = connection.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1")).one()
+    count = expected_seq - 1
+    if head.seq != count or head.hash != prev:
+        return Verification(
+            count, prev, count + 1 if head.seq > count else head.seq, "events after it are missing (truncated)"
+        )
+    return Verification(count, prev)
+
+
+def head_hash() -> str:
+    return str(db.session.scalar(select(AuditHead.hash).where(AuditHead.id == 1)))

@@ -17,12 +17,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 
-from casetracker import create_app
+from casetracker import create_app, crypto
 from casetracker.domain.people import Office, Role, StaffType
 from casetracker.extensions import db
-from casetracker.models import AuditEvent, Base, School, User
+from casetracker.models import Base, School, User
 from casetracker.services import offices, people
 from config import TestConfig
 
@@ -39,6 +39,9 @@ def app() -> Iterator[Flask]:
 
         class Config(TestConfig):
             SQLALCHEMY_DATABASE_URI = database_url(tmp)
+            KEY_FILE = f"{tmp}/keyring.json"
+
+        crypto.Keyring.create(Config.KEY_FILE)
 
         application = create_app(Config)
         with application.app_context():
@@ -66,10 +69,28 @@ def clean_database(app: Flask) -> Iterator[None]:
 
 def empty_all_tables() -> None:
     for table in reversed(Base.metadata.sorted_tables):
-        if table.name == AuditEvent.__tablename__:
-            continue
-        db.session.execute(delete(table))
-    db.session.execute(delete(AuditEvent.__table__))
+        if table.name not in ("audit_event", "audit_head", "key_canary"):
+            db.session.execute(delete(table))
+    db.session.commit()
+    wipe_audit_trail()
+
+
+def wipe_audit_trail() -> None:
+    """Tests start from an empty chain. The database refuses deletes, so lift its guard briefly."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only"))
+        db.session.execute(text("DELETE FROM audit_event"))
+        db.session.execute(text("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only"))
+    else:
+        db.session.execute(text("DROP TRIGGER audit_event_no_delete"))
+        db.session.execute(text("DELETE FROM audit_event"))
+        db.session.execute(
+            text(
+                "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+                "BEGIN SELECT RAISE(ABORT, 'audit_event rows are append-only'); END"
+            )
+        )
+    db.session.execute(text("UPDATE audit_head SET seq = 0, hash = :genesis WHERE id = 1"), {"genesis": "0" * 64})
     db.session.commit()
 
 

@@ -1,6 +1,8 @@
 """SQLAlchemy 2.0 typed models. The schema is made only by migrations in migrations/."""
 
 from casetracker.models.base import Base, utcnow
+from casetracker.models.case_keys import CaseKey, KeyCanary
+from casetracker.models.cases import Attachment, Case, CasePerson, ChronologyEntry, Message, Report
 from casetracker.models.people import (
     ConfirmationRequest,
     OfficeHolding,
@@ -12,17 +14,26 @@ from casetracker.models.people import (
     User,
 )
 from casetracker.models.school import School, TermDate
-from casetracker.models.security import AuditEvent, WebSession
+from casetracker.models.security import AuditEvent, AuditHead, WebSession
 
 __all__ = [
+    "Attachment",
     "AuditEvent",
+    "AuditHead",
     "Base",
+    "Case",
+    "CaseKey",
+    "CasePerson",
+    "ChronologyEntry",
     "ConfirmationRequest",
+    "KeyCanary",
+    "Message",
     "OfficeHolding",
     "PasswordResetToken",
     "Person",
     "RecoveryCode",
     "RelationshipDeclaration",
+    "Report",
     "RoleGrant",
     "School",
     "TermDate",

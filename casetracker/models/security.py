@@ -1,4 +1,4 @@
-"""Server-side sessions and the (foundation) audit log."""
+"""Server-side sessions and the audit trail's rows."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casetracker.models.base import Base, utcnow
+from casetracker.models.encrypted import EncryptedJSON, encrypted_column
 
 
 class WebSession(Base):
@@ -25,16 +26,43 @@ class WebSession(Base):
 
 
 class AuditEvent(Base):
-    """One audited event. No content, names, passwords, codes or tokens: ids and outcomes only."""
+    """One audited event, linked into a hash chain. Never updated or deleted (database triggers).
+
+    Clear columns hold ids and outcomes only. Details that must be kept but could say something
+    about a case (a file's hash, say) are encrypted under that case's data key, so they become
+    unreadable when the case is destroyed while the chain still verifies.
+    """
 
     __tablename__ = "audit_event"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    seq: Mapped[int] = mapped_column(unique=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    actor_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    actor_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     action: Mapped[str] = mapped_column(String(60), index=True)
     object_type: Mapped[str | None] = mapped_column(String(40))
     object_id: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     outcome: Mapped[str] = mapped_column(String(20), default="success")
     request_id: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    secret_enc: Mapped[bytes | None] = encrypted_column()
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+
+    secret = EncryptedJSON()
+
+    @property
+    def case_key_owner_id(self) -> uuid.UUID | None:
+        return self.case_id
+
+
+class AuditHead(Base):
+    """The chain's newest sequence number and hash. Appends lock this row, so the chain never forks."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str] = mapped_column(String(64))

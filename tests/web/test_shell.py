@@ -56,6 +56,7 @@ def test_unexpected_error_shows_a_plain_500(app: Flask) -> None:
 
     class SameDatabase(TestConfig):
         SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        KEY_FILE = app.config["KEY_FILE"]
 
     fresh = create_app(SameDatabase)
 
