@@ -22,6 +22,7 @@ class Config:
     SECRET_KEY: str | None = os.environ.get("CASETRACKER_SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("CASETRACKER_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'casetracker.db'}")
     KEY_FILE = os.environ.get("CASETRACKER_KEY_FILE", str(INSTANCE_DIR / "keyring.json"))
+    ATTACHMENT_DIR = os.environ.get("CASETRACKER_ATTACHMENT_DIR", str(INSTANCE_DIR / "attachments"))
     SMTP_URL = os.environ.get("CASETRACKER_SMTP_URL", "")
     MAIL_FROM = os.environ.get("CASETRACKER_MAIL_FROM", "casetracker@localhost")
     BASE_URL = os.environ.get("CASETRACKER_BASE_URL", "http://127.0.0.1:5000")

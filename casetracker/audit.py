@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import select, text, update
+from sqlalchemy import Engine, select, text, update
 
 from casetracker.extensions import db
 from casetracker.keystore import keyring
@@ -230,11 +230,11 @@ COLUMNS = (
 )
 
 
-def verify(batch: int = 5000) -> Verification:
+def verify(batch: int = 5000, engine: Engine | None = None) -> Verification:
     """Recompute the whole chain: every hash, link, MAC and sequence number, and the head."""
     ring = keyring()
     expected_seq, prev = 1, GENESIS_HASH
-    with db.engine.connect() as connection:
+    with (engine or db.engine).connect() as connection:
         result = connection.execution_options(yield_per=batch).execute(
             text(f"SELECT {COLUMNS} FROM audit_event ORDER BY seq")  # noqa: S608 - constant column list
         )

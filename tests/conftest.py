@@ -40,6 +40,7 @@ def app() -> Iterator[Flask]:
         class Config(TestConfig):
             SQLALCHEMY_DATABASE_URI = database_url(tmp)
             KEY_FILE = f"{tmp}/keyring.json"
+            ATTACHMENT_DIR = f"{tmp}/attachments"
 
         crypto.Keyring.create(Config.KEY_FILE)
 

@@ -31,6 +31,10 @@ def load_keyring(app: Flask) -> None:
             check_canaries(ring)
         except SQLAlchemyError as error:
             app.logger.warning("key canary not checked: database unavailable (%s)", type(error).__name__)
+        except crypto.KeyringError:
+            db.session.remove()
+            db.engine.dispose()  # this app will never serve: close its connections now
+            raise
         finally:
             db.session.remove()
 

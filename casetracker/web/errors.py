@@ -7,13 +7,20 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from casetracker import crypto
 from casetracker.extensions import db
+from casetracker.services.integrity import report_integrity_incident
+
+# An integrity failure is answered like any server fault (nothing about the record is shown);
+# its own page says the record could not be read safely and that it has been reported.
+INTEGRITY_STATUS = 500
 
 PAGES = {
     400: ("There is a problem with your request", "errors/400.html"),
     403: ("You cannot use this page", "errors/403.html"),
     404: ("Page not found", "errors/404.html"),
     405: ("Page not found", "errors/404.html"),
+    410: ("This record has been destroyed", "errors/410.html"),
     413: ("The file is too large", "errors/413.html"),
     429: ("Too many attempts", "errors/429.html"),
     500: ("Sorry, there is a problem with the service", "errors/500.html"),
@@ -37,6 +44,17 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         return render_error(error.code or 500)
+
+    @app.errorhandler(crypto.IntegrityError)
+    def integrity_failure(error: crypto.IntegrityError) -> tuple[str, int]:
+        db.session.rollback()
+        report_integrity_incident(error)
+        return render_error(INTEGRITY_STATUS)
+
+    @app.errorhandler(crypto.DestroyedError)
+    def destroyed(_: crypto.DestroyedError) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(410)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError) -> tuple[str, int]:
