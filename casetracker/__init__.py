@@ -39,7 +39,7 @@ def create_app(config: type[Config] | None = None, *, check_keys: bool = True) -
 
     from casetracker import cli, templating
     from casetracker.extensions import csrf, db, limiter, login_manager, migrate
-    from casetracker.security import headers, passwords
+    from casetracker.security import headers, input_guard, passwords
     from casetracker.security.access import enforce_route_access
     from casetracker.security.sessions import DatabaseSessionInterface
     from casetracker.web import errors
@@ -71,6 +71,7 @@ def create_app(config: type[Config] | None = None, *, check_keys: bool = True) -
     def assign_request_id() -> None:
         g.request_id = uuid.uuid4().hex
 
+    input_guard.init_app(app)
     app.before_request(enforce_route_access)
     headers.init_app(app)
     errors.init_app(app)

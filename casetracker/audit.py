@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Connection, select, text, update
 
 from casetracker.extensions import db
 from casetracker.keystore import keyring
@@ -230,29 +230,31 @@ COLUMNS = (
 )
 
 
-def verify(batch: int = 5000, engine: Engine | None = None) -> Verification:
+def verify(batch: int = 5000, connection: Connection | None = None) -> Verification:
     """Recompute the whole chain: every hash, link, MAC and sequence number, and the head."""
+    if connection is None:
+        with db.engine.connect() as own:
+            return verify(batch, own)
     ring = keyring()
     expected_seq, prev = 1, GENESIS_HASH
-    with (engine or db.engine).connect() as connection:
-        result = connection.execution_options(yield_per=batch).execute(
-            text(f"SELECT {COLUMNS} FROM audit_event ORDER BY seq")  # noqa: S608 - constant column list
-        )
-        for row in result:
-            fields, stored_hash, stored_mac = tuple(row[:13]), row[13], row[14]
-            seq = row[1]
-            if seq != expected_seq:
-                missing = "missing" if seq > expected_seq else "repeated"
-                return Verification(expected_seq - 1, prev, expected_seq, f"event {expected_seq} is {missing}")
-            if row[12] != prev:
-                return Verification(seq - 1, prev, seq, "does not link to the event before it")
-            digest = event_hash(fields)
-            if digest != stored_hash:
-                return Verification(seq - 1, prev, seq, "its content does not match its hash")
-            if not hmac.compare_digest(ring.audit_mac(digest), stored_mac or ""):
-                return Verification(seq - 1, prev, seq, "its MAC is wrong (not written by this system)")
-            prev, expected_seq = stored_hash, seq + 1
-        head = connection.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1")).one()
+    result = connection.execution_options(yield_per=batch).execute(
+        text(f"SELECT {COLUMNS} FROM audit_event ORDER BY seq")  # noqa: S608 - constant column list
+    )
+    for row in result:
+        fields, stored_hash, stored_mac = tuple(row[:13]), row[13], row[14]
+        seq = row[1]
+        if seq != expected_seq:
+            missing = "missing" if seq > expected_seq else "repeated"
+            return Verification(expected_seq - 1, prev, expected_seq, f"event {expected_seq} is {missing}")
+        if row[12] != prev:
+            return Verification(seq - 1, prev, seq, "does not link to the event before it")
+        digest = event_hash(fields)
+        if digest != stored_hash:
+            return Verification(seq - 1, prev, seq, "its content does not match its hash")
+        if not hmac.compare_digest(ring.audit_mac(digest), stored_mac or ""):
+            return Verification(seq - 1, prev, seq, "its MAC is wrong (not written by this system)")
+        prev, expected_seq = stored_hash, seq + 1
+    head = connection.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1")).one()
     count = expected_seq - 1
     if head.seq != count or head.hash != prev:
         return Verification(

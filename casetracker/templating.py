@@ -16,8 +16,15 @@ from casetracker.services.school import current_school
 from casetracker.web.fields import error_summary
 
 # Filled in as the blueprints that own these pages land (endpoint names checked at start-up).
-OFFICE_HOLDER_PAGES: list[tuple[str, str]] = []
-ADMINISTRATOR_PAGES: list[tuple[str, str]] = []
+OFFICE_HOLDER_PAGES: list[tuple[str, str]] = [
+    ("Office changes", "offices.list_requests"),
+    ("Declarations of interest", "offices.list_declarations"),
+]
+ADMINISTRATOR_PAGES: list[tuple[str, str]] = [
+    ("People", "admin.list_people"),
+    ("Offices", "admin.list_offices"),
+    ("School settings", "admin.edit_settings"),
+]
 
 
 def navigation() -> list[dict[str, Any]]:

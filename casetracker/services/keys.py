@@ -79,9 +79,7 @@ def rotate(progress: Callable[[int, int], None] = lambda done, total: None) -> s
     while True:
         rows = list(
             db.session.scalars(
-                select(CaseKey)
-                .where(CaseKey.wrapped.is_not(None), CaseKey.kek_id != ring.active)
-                .limit(BATCH)
+                select(CaseKey).where(CaseKey.wrapped.is_not(None), CaseKey.kek_id != ring.active).limit(BATCH)
             )
         )
         if not rows:

@@ -2,24 +2,34 @@
 
 The administrator cannot alone change who holds a safeguarding office, nor reset an
 office-holder's two-factor or email: a request waits until another current office-holder
-confirms it. Every office-holder is told by email, without content. First-time set-up from the
-command line is the one way round it (whoever runs the server already controls it).
+confirms it. Every office-holder is told by email, without names or content. First-time set-up
+from the command line is the one way round it (whoever runs the server already controls it).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from casetracker import audit
 from casetracker.domain.people import SAFEGUARDING_OFFICES, Office
-from casetracker.domain.policy import Actor, TwoPersonRequest, can_confirm
+from casetracker.domain.policy import Actor, TwoPersonRequest, can_confirm, is_administrator
 from casetracker.extensions import db
-from casetracker.models import ConfirmationRequest, OfficeHolding, Person, User, utcnow
+from casetracker.models import (
+    ConfirmationRequest,
+    OfficeHolding,
+    PasswordResetToken,
+    Person,
+    RecoveryCode,
+    User,
+    utcnow,
+)
 from casetracker.security.sessions import revoke_user_sessions
 from casetracker.services.notifications import absolute_url, send_email
 from casetracker.services.school import require_school
@@ -40,9 +50,27 @@ class RequestKind(StrEnum):
             RequestKind.CHANGE_EMAIL: "Change sign-in email address",
         }[self]
 
+    @property
+    def is_about_an_account(self) -> bool:
+        return self in (RequestKind.RESET_TWO_FACTOR, RequestKind.CHANGE_EMAIL)
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
 
 class OfficeError(ValueError):
-    """An office change that cannot be made; the message says why."""
+    """An office change that cannot be made; the message says why, `field` where it belongs."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# Reads ---------------------------------------------------------------------------------------
 
 
 def current_holdings(office: Office | None = None) -> list[OfficeHolding]:
@@ -52,6 +80,19 @@ def current_holdings(office: Office | None = None) -> list[OfficeHolding]:
     return list(
         db.session.scalars(query.order_by(OfficeHolding.office, OfficeHolding.is_acting, OfficeHolding.started_at))
     )
+
+
+def ended_holdings() -> list[OfficeHolding]:
+    """Office history: every holding that has ended, most recent first."""
+    return list(
+        db.session.scalars(
+            select(OfficeHolding).where(OfficeHolding.ended_at.is_not(None)).order_by(OfficeHolding.ended_at.desc())
+        )
+    )
+
+
+def get_holding(holding_id: uuid.UUID) -> OfficeHolding | None:
+    return db.session.get(OfficeHolding, holding_id)
 
 
 def holds_any_office(person_id: uuid.UUID) -> bool:
@@ -65,13 +106,93 @@ def holds_any_office(person_id: uuid.UUID) -> bool:
     )
 
 
-def _end_current(office: Office, is_acting: bool) -> None:
-    if not office.is_single:
-        return
-    for holding in current_holdings(office):
-        if holding.is_acting == is_acting:
-            holding.ended_at = utcnow()
+def _current_holding(person_id: uuid.UUID, office: Office, is_acting: bool) -> OfficeHolding | None:
+    return db.session.scalars(
+        select(OfficeHolding).where(
+            OfficeHolding.person_id == person_id,
+            OfficeHolding.office == office.value,
+            OfficeHolding.is_acting == is_acting,
+            OfficeHolding.ended_at.is_(None),
+        )
+    ).first()
+
+
+@dataclass
+class OfficeRow:
+    """One office as the administrator's overview shows it."""
+
+    office: Office
+    holders: list[OfficeHolding] = field(default_factory=list)
+    acting: list[OfficeHolding] = field(default_factory=list)
+
+
+def office_overview() -> list[OfficeRow]:
+    rows = {office: OfficeRow(office) for office in Office}
+    for holding in current_holdings():
+        row = rows[holding.kind]
+        (row.acting if holding.is_acting else row.holders).append(holding)
+    return list(rows.values())
+
+
+def directory() -> list[Person]:
+    """Everyone in the staff directory, by name (for choosing a person)."""
+    return list(db.session.scalars(select(Person).order_by(Person.full_name, Person.id)))
+
+
+def get_person(person_id: uuid.UUID) -> Person | None:
+    return db.session.get(Person, person_id)
+
+
+def pending_requests() -> list[ConfirmationRequest]:
+    return list(
+        db.session.scalars(
+            select(ConfirmationRequest)
+            .where(ConfirmationRequest.status == RequestStatus.PENDING.value)
+            .order_by(ConfirmationRequest.requested_at)
+        )
+    )
+
+
+def may_confirm(actor: Actor, request: ConfirmationRequest) -> bool:
+    return can_confirm(actor, TwoPersonRequest(request.requested_by_id, request.target_person_id))
+
+
+def is_own_request(actor: Actor, request: ConfirmationRequest) -> bool:
+    return request.requested_by_id == actor.user_id
+
+
+def requests_to_decide(actor: Actor) -> list[ConfirmationRequest]:
+    """Pending requests this actor may confirm or reject."""
+    return [request for request in pending_requests() if may_confirm(actor, request)]
+
+
+def own_requests(actor: Actor) -> list[ConfirmationRequest]:
+    return [request for request in pending_requests() if is_own_request(actor, request)]
+
+
+def request_for(actor: Actor, request_id: uuid.UUID) -> ConfirmationRequest | None:
+    """A pending request this actor may decide (confirm, reject, or cancel their own); else None."""
+    request = db.session.get(ConfirmationRequest, request_id)
+    if request is None or request.status != RequestStatus.PENDING.value:
+        return None
+    if may_confirm(actor, request) or is_own_request(actor, request):
+        return request
+    return None
+
+
+# Changes -------------------------------------------------------------------------------------
+
+
+def _end_current(office: Office, is_acting: bool) -> list[OfficeHolding]:
+    """End the current holder (or acting holder) of a single office; deputies are many."""
+    ended = []
+    if office.is_single:
+        for holding in current_holdings(office):
+            if holding.is_acting == is_acting:
+                holding.ended_at = utcnow()
+                ended.append(holding)
     db.session.flush()
+    return ended
 
 
 def assign_from_command_line(person: Person, office: Office, *, is_acting: bool = False) -> OfficeHolding:
@@ -95,7 +216,7 @@ def assign_from_command_line(person: Person, office: Office, *, is_acting: bool 
 @dataclass(frozen=True)
 class NewRequest:
     kind: RequestKind
-    target_person_id: uuid.UUID
+    target_person_id: uuid.UUID | None = None
     office: Office | None = None
     is_acting: bool = False
     holding_id: uuid.UUID | None = None
@@ -108,90 +229,149 @@ def needs_second_person(kind: RequestKind, office: Office | None, target_person_
     return holds_any_office(target_person_id)
 
 
+def _normalise_email(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+def _email_in_use(email: str, user: User) -> bool:
+    """Another account, or another person in the directory, already has this address."""
+    other_user = db.session.scalar(select(User.id).where(func.lower(User.email) == email, User.id != user.id).limit(1))
+    other_person = db.session.scalar(
+        select(Person.id).where(func.lower(Person.email) == email, Person.id != user.person_id).limit(1)
+    )
+    return other_user is not None or other_person is not None
+
+
+@dataclass(frozen=True)
+class _Checked:
+    kind: RequestKind
+    target: Person
+    office: Office | None
+    is_acting: bool
+    holding_id: uuid.UUID | None
+    new_email: str | None
+
+
+def _check(new: NewRequest) -> _Checked:
+    """Validate a request and fill in what the holding implies (an END's office and person)."""
+    kind = new.kind
+    if kind is RequestKind.END:
+        holding = get_holding(new.holding_id) if new.holding_id else None
+        if holding is None or holding.ended_at is not None:
+            raise OfficeError("This person no longer holds this office")
+        return _Checked(kind, holding.person, holding.kind, holding.is_acting, holding.id, None)
+    target = get_person(new.target_person_id) if new.target_person_id else None
+    if target is None:
+        raise OfficeError("Choose a person from the directory", "person")
+    if kind is RequestKind.APPOINT:
+        if new.office is None:
+            raise OfficeError("Choose an office", "office")
+        if target.user is None or not target.user.is_active:
+            raise OfficeError("This person needs an active account before they can hold an office", "person")
+        already = _current_holding(target.id, new.office, new.is_acting) is not None or (
+            new.is_acting and _current_holding(target.id, new.office, False) is not None
+        )
+        if already:
+            raise OfficeError("This person already holds this office", "person")
+        return _Checked(kind, target, new.office, new.is_acting, None, None)
+    if target.user is None:
+        raise OfficeError("This person has no account", "person")
+    if kind is RequestKind.RESET_TWO_FACTOR:
+        return _Checked(kind, target, None, False, None, None)
+    email = _normalise_email(new.new_email)
+    if not email:
+        raise OfficeError("Enter the new email address", "new_email")
+    if email == target.user.email.lower():
+        raise OfficeError("This is already their sign-in email address", "new_email")
+    if _email_in_use(email, target.user):
+        raise OfficeError("Another person or account already has this email address", "new_email")
+    return _Checked(kind, target, None, False, None, email)
+
+
+def _same_pending(checked: _Checked) -> ConfirmationRequest | None:
+    """A request for exactly this change that is already waiting, if any."""
+    query = select(ConfirmationRequest).where(
+        ConfirmationRequest.status == RequestStatus.PENDING.value,
+        ConfirmationRequest.kind == checked.kind.value,
+        ConfirmationRequest.target_person_id == checked.target.id,
+    )
+    if checked.kind in (RequestKind.APPOINT, RequestKind.END):
+        query = query.where(
+            ConfirmationRequest.office == (checked.office.value if checked.office else None),
+            ConfirmationRequest.is_acting == checked.is_acting,
+        )
+    if checked.kind is RequestKind.CHANGE_EMAIL:
+        query = query.where(ConfirmationRequest.new_email == checked.new_email)
+    return db.session.scalars(query.limit(1)).first()
+
+
 def request_change(actor: Actor, new: NewRequest) -> ConfirmationRequest | None:
     """Ask for a change. Safeguarding offices and office-holders' credentials wait for a second
-    office-holder; anything else (a deputy DSL, an ordinary account) happens at once."""
-    target = db.session.get(Person, new.target_person_id)
-    if target is None:
-        raise OfficeError("Choose a person from the directory")
-    if new.kind is RequestKind.APPOINT and new.office is None:
-        raise OfficeError("Choose an office")
-    if new.kind in (RequestKind.RESET_TWO_FACTOR, RequestKind.CHANGE_EMAIL) and target.user is None:
-        raise OfficeError("This person has no account")
+    office-holder (the pending request is returned, the same one if it is already waiting);
+    anything else (a deputy DSL, an ordinary account) happens at once (None is returned)."""
+    if not is_administrator(actor):
+        raise OfficeError("Only the system administrator can ask for this change")
+    checked = _check(new)
+    waiting = _same_pending(checked)
+    if waiting is not None:
+        return waiting  # asking twice is asking once: no second request, no second email
     request = ConfirmationRequest(
         school_id=require_school().id,
-        kind=new.kind.value,
-        office=new.office.value if new.office else None,
-        is_acting=new.is_acting,
-        target_person_id=target.id,
-        holding_id=new.holding_id,
-        new_email=new.new_email,
+        kind=checked.kind.value,
+        office=checked.office.value if checked.office else None,
+        is_acting=checked.is_acting,
+        target_person_id=checked.target.id,
+        holding_id=checked.holding_id,
+        new_email=checked.new_email,
         requested_by_id=actor.user_id,
     )
     db.session.add(request)
     db.session.flush()
+    details = {"kind": checked.kind.value, "office": request.office, "is_acting": checked.is_acting}
     audit.record(
         "office.change_requested",
         actor_user_id=actor.user_id,
         object_type="confirmation_request",
         object_id=request.id,
-        kind=new.kind.value,
-        office=request.office,
-        is_acting=new.is_acting,
+        **details,
     )
-    if needs_second_person(new.kind, new.office, target.id):
+    if needs_second_person(checked.kind, checked.office, checked.target.id):
         db.session.commit()
         _tell_office_holders(
-            "A change to a safeguarding office or an office-holder's account is waiting for confirmation."
+            "A change to who holds a safeguarding office, or to an office-holder's sign-in, "
+            "is waiting for another office-holder to confirm it."
         )
         return request
-    _carry_out(request, decided_by=actor)
-    db.session.commit()
+    notices = _carry_out_and_commit(request, actor, event="office.changed_at_once", details=details)
+    _send(notices)
     return None
 
 
-def pending_requests() -> list[ConfirmationRequest]:
-    return list(
-        db.session.scalars(
-            select(ConfirmationRequest)
-            .where(ConfirmationRequest.status == "pending")
-            .order_by(ConfirmationRequest.requested_at)
-        )
-    )
-
-
-def may_confirm(actor: Actor, request: ConfirmationRequest) -> bool:
-    return can_confirm(actor, TwoPersonRequest(request.requested_by_id, request.target_person_id))
-
-
 def confirm_request(actor: Actor, request: ConfirmationRequest) -> None:
-    if request.status != "pending":
+    if request.status != RequestStatus.PENDING.value:
         raise OfficeError("This request has already been decided")
     if not may_confirm(actor, request):
         raise OfficeError(
             "Another office-holder must confirm this change: not the person who asked for it, nor the person it changes"
         )
-    _carry_out(request, decided_by=actor)
-    audit.record(
-        "office.change_confirmed",
-        actor_user_id=actor.user_id,
-        object_type="confirmation_request",
-        object_id=request.id,
-        kind=request.kind,
-        office=request.office,
-        is_acting=request.is_acting,
+    told_before = _office_holder_addresses()
+    details = {"kind": request.kind, "office": request.office, "is_acting": request.is_acting}
+    notices = _carry_out_and_commit(request, actor, event="office.change_confirmed", details=details)
+    _tell_office_holders(
+        "A change to who holds a safeguarding office, or to an office-holder's sign-in, has been confirmed.",
+        also=told_before,
     )
-    db.session.commit()
-    _tell_office_holders("A change to a safeguarding office or an office-holder's account has been confirmed.")
+    _send(notices)
 
 
 def reject_request(actor: Actor, request: ConfirmationRequest) -> None:
-    if request.status != "pending":
+    """Reject someone else's request, or cancel your own."""
+    if request.status != RequestStatus.PENDING.value:
         raise OfficeError("This request has already been decided")
-    mine = request.requested_by_id == actor.user_id
+    mine = is_own_request(actor, request)
     if not (mine or may_confirm(actor, request)):
         raise OfficeError("You cannot decide this request")
-    request.status = "cancelled" if mine else "rejected"
+    request.status = (RequestStatus.CANCELLED if mine else RequestStatus.REJECTED).value
     request.decided_by_id = actor.user_id
     request.decided_at = utcnow()
     audit.record(
@@ -205,58 +385,128 @@ def reject_request(actor: Actor, request: ConfirmationRequest) -> None:
     db.session.commit()
 
 
-def _carry_out(request: ConfirmationRequest, *, decided_by: Actor) -> None:
+def _carry_out_and_commit(
+    request: ConfirmationRequest, actor: Actor, *, event: str, details: dict[str, object]
+) -> list[tuple[str, str]]:
+    """Make the change, audit it and commit; on failure nothing is kept. Returns emails to send."""
+    try:
+        notices = _carry_out(request, decided_by=actor)
+        audit.record(
+            event, actor_user_id=actor.user_id, object_type="confirmation_request", object_id=request.id, **details
+        )
+        db.session.commit()
+    except OfficeError:
+        db.session.rollback()
+        raise
+    except IntegrityError:
+        # Someone else changed the same office or address at the same moment.
+        db.session.rollback()
+        raise OfficeError("Someone else changed this at the same time. Check the offices and try again") from None
+    return notices
+
+
+def _carry_out(request: ConfirmationRequest, *, decided_by: Actor) -> list[tuple[str, str]]:
     kind = RequestKind(request.kind)
     now = utcnow()
+    notices: list[tuple[str, str]] = []
     if kind is RequestKind.APPOINT:
         office = Office(request.office or "")
+        if _current_holding(request.target_person_id, office, request.is_acting) is not None:
+            raise OfficeError("This person already holds this office")
         _end_current(office, request.is_acting)
+        if not request.is_acting:
+            # Someone covering an office who is now appointed to it stops being its acting holder.
+            own_cover = _current_holding(request.target_person_id, office, True)
+            if own_cover is not None:
+                own_cover.ended_at = now
+                db.session.flush()
         db.session.add(
             OfficeHolding(
                 school_id=request.school_id,
                 office=office.value,
                 person_id=request.target_person_id,
                 is_acting=request.is_acting,
+                started_at=now,
                 requested_by_id=request.requested_by_id,
                 confirmed_by_id=decided_by.user_id,
             )
         )
     elif kind is RequestKind.END:
-        holding = db.session.get(OfficeHolding, request.holding_id) if request.holding_id else None
+        holding = get_holding(request.holding_id) if request.holding_id else None
         if holding is None or holding.ended_at is not None:
-            raise OfficeError("That person no longer holds this office")
+            raise OfficeError("This person no longer holds this office")
         holding.ended_at = now
     else:
-        user = db.session.get(Person, request.target_person_id).user  # type: ignore[union-attr]
+        person = get_person(request.target_person_id)
+        user = person.user if person is not None else None
         if user is None:
             raise OfficeError("This person has no account")
         if kind is RequestKind.RESET_TWO_FACTOR:
             user.totp_secret = None
             user.totp_last_step = None
+            # A lost or stolen device's recovery codes go with it.
+            db.session.execute(
+                update(RecoveryCode)
+                .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+                .values(used_at=now)
+            )
             audit.record("two_factor.reset", actor_user_id=decided_by.user_id, object_type="user", object_id=user.id)
+            notices.append(
+                (user.email, "Your two-factor authentication has been reset. Set it up again next time you sign in.")
+            )
         else:
-            clash = db.session.scalars(select(User).where(User.email == request.new_email, User.id != user.id)).first()
-            if clash is not None or not request.new_email:
-                raise OfficeError("Another account already uses that email address")
-            user.email = request.new_email
-            user.person.email = request.new_email
+            email = _normalise_email(request.new_email)
+            if not email or _email_in_use(email, user):
+                raise OfficeError("Another person or account already has this email address")
+            old_email = user.email
+            user.email = email
+            user.person.email = email
+            # A reset link sent to the old address must not work any more.
+            db.session.execute(
+                update(PasswordResetToken)
+                .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+                .values(used_at=now)
+            )
             audit.record(
                 "account.email_changed", actor_user_id=decided_by.user_id, object_type="user", object_id=user.id
             )
+            notices.append((old_email, "The email address you use to sign in to Casetracker has been changed."))
+            notices.append((email, "This is now the email address you use to sign in to Casetracker."))
         revoke_user_sessions(user.id)
-    request.status = "confirmed"
+    request.status = RequestStatus.CONFIRMED.value
     request.decided_by_id = decided_by.user_id
     request.decided_at = now
     db.session.flush()
+    return notices
 
 
-def _tell_office_holders(sentence: str) -> None:
-    """Every current office-holder with an account is told, without names or details."""
-    people = {holding.person for holding in current_holdings() if holding.kind in SAFEGUARDING_OFFICES}
-    for person in people:
-        if person.user is not None and person.user.is_active:
-            send_email(
-                person.user.email,
-                "Casetracker: an office change needs your attention",
-                f"{sentence}\n\nSign in to see it: {absolute_url(url_for('home.dashboard'))}",
-            )
+# Notifications -------------------------------------------------------------------------------
+
+
+def _office_holder_addresses() -> set[str]:
+    """Every current office-holder's active account."""
+    return {
+        holding.person.user.email
+        for holding in current_holdings()
+        if holding.person.user is not None and holding.person.user.is_active
+    }
+
+
+def _tell_office_holders(sentence: str, *, also: Iterable[str] = ()) -> None:
+    """Every current office-holder (and anyone in `also`) is told, without names or details."""
+    link = absolute_url(url_for("offices.list_requests"))
+    for address in sorted(_office_holder_addresses() | set(also)):
+        send_email(
+            address,
+            "Casetracker: a change to an office needs your attention",
+            f"{sentence}\n\nSign in to see it: {link}",
+        )
+
+
+def _send(notices: Iterable[tuple[str, str]]) -> None:
+    for address, sentence in notices:
+        send_email(
+            address,
+            "Casetracker: a change to your account",
+            f"{sentence}\n\nIf you did not expect this, tell your headteacher or designated safeguarding lead now.",
+        )

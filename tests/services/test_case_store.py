@@ -193,9 +193,7 @@ def test_start_up_refuses_a_wrong_keyring(app: Flask, tmp_path: os.PathLike) -> 
     real = json.loads(Path(app.config["KEY_FILE"]).read_text())
     forged = dict(
         real,
-        keks=dict(zip(
-                real["keks"], json.loads(Path(other.path).read_text())["keks"].values(), strict=False
-            )),
+        keks=dict(zip(real["keks"], json.loads(Path(other.path).read_text())["keks"].values(), strict=False)),
     )
     forged_path = f"{tmp_path}/forged.json"
     Path(forged_path).write_text(json.dumps(forged))

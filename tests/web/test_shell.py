@@ -110,3 +110,14 @@ def test_reauthentication_is_asked_for_after_five_minutes(app: Flask, client: Fl
     assert ok.headers["Location"] == "/account"
     response = post_form(client, "/account/recovery-codes/new", {}, token_from="/account")
     assert response.headers["Location"] == "/account/recovery-codes"
+
+
+def test_nul_characters_and_json_bodies_get_a_clear_400(client: FlaskClient) -> None:
+    from tests.conftest import csrf_token
+
+    token = csrf_token(client, "/sign-in")
+    response = client.post("/sign-in", data={"csrf_token": token, "email": "a\x00b@larkrise.example", "password": "x"})
+    assert response.status_code == 400
+    assert "There is a problem with your request" in response.get_data(as_text=True)
+    assert client.get("/sign-in?next=%00").status_code == 400
+    assert client.post("/sign-in", json=42, headers={"X-CSRFToken": token}).status_code == 400
