@@ -53,13 +53,13 @@ def detect_type(data: bytes) -> tuple[str, str]:
             names = set()
         if "[Content_Types].xml" in names and "word/document.xml" in names:
             return "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"
-    if b"\x00" not in data:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            return "text/plain", "txt"
+        raise AttachmentError("The file must be a PDF, PNG, JPEG, Word document (DOCX) or plain text file")
+    try:
+        decoded = data.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = None
+    if decoded is not None and not any(ord(ch) < 32 and ch not in "\t\n\r\f" for ch in decoded):
+        return "text/plain", "txt"
     raise AttachmentError("The file must be a PDF, PNG, JPEG, Word document (DOCX) or plain text file")
 
 

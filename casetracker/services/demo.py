@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from casetracker.domain.people import Office, Role, StaffType
 from casetracker.extensions import db
-from casetracker.models import School, TermDate
-from casetracker.services import offices, people
+from casetracker.models import Person, School, TermDate
+from casetracker.services import case_store, offices, people
 
 DEMO_PASSWORD = "oakfield-demo-password"
 DOMAIN = "oakfield.example"
@@ -214,5 +214,55 @@ def seed() -> bool:
             ),
             commit=False,
         )
+    seed_cases()
     db.session.commit()
     return True
+
+
+def seed_cases() -> None:
+    """A few encrypted, fictional cases so the case pages have something to show."""
+    by_email = {person.email: person for person in db.session.scalars(select(Person))}
+    now = dt.datetime.now(dt.UTC)
+    ta, head = by_email[f"ta@{DOMAIN}"], by_email[f"head@{DOMAIN}"]
+    supply = next(p for p in by_email.values() if p.staff_type == StaffType.SUPPLY.value)
+    cases = [
+        ("low_level_concern", "dsl", supply, ta, "Shared a personal phone number with a Year 5 pupil.", 20),
+        ("allegation", "headteacher", supply, ta, "A pupil said they were grabbed by the arm in the corridor.", 3),
+        ("allegation", "chair", head, ta, "Reported comments about a pupil's appearance during a 1-to-1 session.", 1),
+    ]
+    for kind, office, subject, reporter, narrative, days_ago in cases:
+        received = now - dt.timedelta(days=days_ago)
+        case = case_store.create_case(
+            None,
+            case_store.NewCase(
+                kind=kind,
+                summary=narrative,
+                answers={"what_happened": narrative, "where": "Main building", "children": ["Pupil A (fictional)"]},
+                case_manager_office=office,
+                subject_person_id=subject.id,
+                reporter={"name": reporter.full_name},
+                reporter_person_id=reporter.id,
+                received_at=received,
+            ),
+        )
+        case_store.add_entry(
+            case,
+            "note",
+            {"text": "Basic enquiries started: rota checked for who was on duty."},
+            occurred_at=received + dt.timedelta(hours=2),
+            author={"name": "Demo case manager"},
+        )
+    case_store.create_case(
+        None,
+        case_store.NewCase(
+            kind="whistleblowing",
+            summary="Concern that safeguarding training records were altered before an inspection.",
+            answers={
+                "what_happened": "Training dates in the log were changed after the fact.",
+                "wrongdoing": "cover-up",
+            },
+            case_manager_office="headteacher",
+            is_anonymous=True,
+            received_at=now - dt.timedelta(days=5),
+        ),
+    )

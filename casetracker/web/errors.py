@@ -49,7 +49,7 @@ def init_app(app: Flask) -> None:
     def integrity_failure(error: crypto.IntegrityError) -> tuple[str, int]:
         db.session.rollback()
         report_integrity_incident(error)
-        return render_error(INTEGRITY_STATUS)
+        return render_template("errors/integrity.html", title="This record could not be read safely"), INTEGRITY_STATUS
 
     @app.errorhandler(crypto.DestroyedError)
     def destroyed(_: crypto.DestroyedError) -> tuple[str, int]:
