@@ -27,6 +27,9 @@ class Config:
     MAIL_FROM = os.environ.get("CASETRACKER_MAIL_FROM", "casetracker@localhost")
     BASE_URL = os.environ.get("CASETRACKER_BASE_URL", "http://127.0.0.1:5000")
     RATELIMIT_STORAGE_URI = os.environ.get("CASETRACKER_RATELIMIT_STORAGE_URL", "memory://")
+    # How many reverse proxies (load balancer, nginx) stand in front of the app: their
+    # X-Forwarded-For tells the rate limiter each visitor's own address.
+    PROXY_HOPS = int(os.environ.get("CASETRACKER_PROXY_HOPS", "0"))
 
     # Sessions live in the database so that sign-out, timeouts and deactivation really revoke.
     SESSION_IDLE_MINUTES = 15

@@ -21,6 +21,11 @@ def create_app(config: type[Config] | None = None, *, check_keys: bool = True) -
         instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config)
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(BASE_DIR / "templates")),

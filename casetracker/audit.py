@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, Result, select, text, update
 
+from casetracker.crypto import Keyring
 from casetracker.extensions import db
 from casetracker.keystore import keyring
 from casetracker.models import AuditEvent, AuditHead, utcnow
@@ -34,6 +35,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "reauthentication": frozenset({"outcome"}),
     "two_factor.enrolled": frozenset(),
     "two_factor.reset": frozenset(),
+    "two_factor.recovery_codes_replaced": frozenset(),
     "password.reset_requested": frozenset(),
     "password.reset": frozenset(),
     "account.created": frozenset({"roles"}),
@@ -230,16 +232,9 @@ COLUMNS = (
 )
 
 
-def verify(batch: int = 5000, connection: Connection | None = None) -> Verification:
-    """Recompute the whole chain: every hash, link, MAC and sequence number, and the head."""
-    if connection is None:
-        with db.engine.connect() as own:
-            return verify(batch, own)
-    ring = keyring()
+def _walk(result: Result[Any], ring: Keyring) -> Verification | tuple[int, str]:
+    """Check each event in order; a Verification for the first bad one, else (next seq, last hash)."""
     expected_seq, prev = 1, GENESIS_HASH
-    result = connection.execution_options(yield_per=batch).execute(
-        text(f"SELECT {COLUMNS} FROM audit_event ORDER BY seq")  # noqa: S608 - constant column list
-    )
     for row in result:
         fields, stored_hash, stored_mac = tuple(row[:13]), row[13], row[14]
         seq = row[1]
@@ -254,6 +249,25 @@ def verify(batch: int = 5000, connection: Connection | None = None) -> Verificat
         if not hmac.compare_digest(ring.audit_mac(digest), stored_mac or ""):
             return Verification(seq - 1, prev, seq, "its MAC is wrong (not written by this system)")
         prev, expected_seq = stored_hash, seq + 1
+    return expected_seq, prev
+
+
+def verify(batch: int = 5000, connection: Connection | None = None) -> Verification:
+    """Recompute the whole chain: every hash, link, MAC and sequence number, and the head."""
+    if connection is None:
+        with db.engine.connect() as own:
+            return verify(batch, own)
+    ring = keyring()
+    result = connection.execution_options(yield_per=batch).execute(
+        text(f"SELECT {COLUMNS} FROM audit_event ORDER BY seq")  # noqa: S608 - constant column list
+    )
+    try:
+        broken = _walk(result, ring)
+    finally:
+        result.close()  # a server-side cursor on PostgreSQL: close it even when stopping early
+    if isinstance(broken, Verification):
+        return broken
+    expected_seq, prev = broken
     head = connection.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1")).one()
     count = expected_seq - 1
     if head.seq != count or head.hash != prev:

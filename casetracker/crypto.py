@@ -203,12 +203,19 @@ class Keyring:
     def save(self) -> None:
         """Write atomically (a new file renamed over the old), keeping mode 0600."""
         tmp = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        tmp.unlink(missing_ok=True)  # a leftover from a crash; never write through a link
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(self._serialise())
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.path)
+        # Make the rename itself durable: data keys are about to be wrapped by the new key.
+        directory = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
 
     # -- key-encryption keys ---------------------------------------------------------------
     def add_kek(self) -> str:

@@ -40,7 +40,13 @@ def data_key_for(case_id: uuid.UUID) -> tuple[uuid.UUID, bytes]:
     row = db.session.scalars(select(CaseKey).where(CaseKey.case_id == case_id)).first()
     if row is None or row.wrapped is None or row.kek_id is None:
         raise crypto.DestroyedError("this case's data key has been destroyed")
-    key = keyring().unwrap(row.kek_id, row.wrapped, case_id)
+    try:
+        key = keyring().unwrap(row.kek_id, row.wrapped, case_id)
+    except crypto.RetiredKeyError:
+        # Another process rotated the keys: read the keyring file again, once.
+        ring = crypto.Keyring.load(keyring().path, strict_permissions=current_app.config["IS_PRODUCTION"])
+        current_app.extensions["keyring"] = ring
+        key = ring.unwrap(row.kek_id, row.wrapped, case_id)
     _cache()[case_id] = (row.id, key)
     return row.id, key
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
@@ -109,6 +110,10 @@ def enforce_route_access() -> Response | None:
         session.clear()
         return redirect(url_for("auth.sign_in", next=_safe_next()))
     if not all(predicate(actor) for predicate in access.predicates):
+        from casetracker import audit
+
+        audit.record("access.denied", actor_user_id=actor.user_id, outcome="failure", endpoint=request.endpoint)
+        db.session.commit()
         abort(403)
     if access.needs_recent_sign_in and not has_recent_sign_in():
         return redirect(url_for("auth.confirm_identity", next=_safe_next()))
@@ -116,9 +121,24 @@ def enforce_route_access() -> Response | None:
 
 
 def _safe_next() -> str:
-    """A same-site path to come back to (never an absolute URL: no open redirect)."""
-    return request.full_path.rstrip("?") if request.method == "GET" else request.path
+    """A same-site path to come back to (never an absolute URL: no open redirect).
+
+    After a POST the way back is the same address as a GET when the route has one; a POST-only
+    action sends the user home, to start it again.
+    """
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    if request.url_rule is not None and "GET" in (request.url_rule.methods or set()):
+        return request.path
+    return url_for("home.dashboard")
 
 
 def is_safe_next(target: str | None) -> bool:
-    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    """Only a path on this site: no scheme, no host, no control characters or backslashes
+    (browsers drop a tab or newline, so "/\t/evil.example" would become "//evil.example")."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if any(ord(ch) <= 0x20 or ch == "\\" for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc

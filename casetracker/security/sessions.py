@@ -28,6 +28,8 @@ from casetracker.security.passwords import token_digest
 # database write on every request.
 TOUCH_EVERY = dt.timedelta(seconds=60)
 TABLE = WebSession.__table__
+# About one request in this many also deletes expired sessions, so the table cannot grow for ever.
+PURGE_ONE_IN = 200
 
 
 class DatabaseSession(CallbackDict[str, Any], SessionMixin):
@@ -70,6 +72,11 @@ class DatabaseSessionInterface(SessionInterface):
         if now - seen > idle or now - created > absolute:
             with db.engine.begin() as conn:
                 conn.execute(delete(TABLE).where(TABLE.c.id == row.id))
+            if row.user_id is not None:
+                from casetracker import audit
+
+                audit.record("session.expired", actor_user_id=row.user_id, object_type="user", object_id=row.user_id)
+                db.session.commit()
             expired = DatabaseSession()
             expired["_expired"] = True
             expired.modified = False
@@ -88,6 +95,8 @@ class DatabaseSessionInterface(SessionInterface):
         }
         session.pop("_expired", None)
         now = utcnow()
+        if secrets.randbelow(PURGE_ONE_IN) == 0:
+            purge_expired_sessions(app)
         with db.engine.begin() as conn:
             if not session:
                 if session.token:
@@ -124,6 +133,17 @@ class DatabaseSessionInterface(SessionInterface):
                     # Revoked while this request ran (sign-out elsewhere, deactivation).
                     response.delete_cookie(name, **cookie)
         response.vary.add("Cookie")
+
+
+def purge_expired_sessions(app: Flask) -> int:
+    """Delete sessions past their idle or absolute timeout (they would be refused anyway)."""
+    now = utcnow()
+    idle = now - dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    absolute = now - dt.timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
+    with db.engine.begin() as conn:
+        return int(
+            conn.execute(delete(TABLE).where((TABLE.c.last_seen_at < idle) | (TABLE.c.created_at < absolute))).rowcount
+        )
 
 
 def _user_id(session: DatabaseSession) -> uuid.UUID | None:

@@ -35,6 +35,14 @@ def send_email(to: str, subject: str, body: str) -> None:
     _send_smtp(smtp_url, message)
 
 
+def send_email_quietly(to: str, subject: str, body: str) -> None:
+    """Send, but never let a mail failure change the answer a visitor sees (no enumeration)."""
+    try:
+        send_email(to, subject, body)
+    except (OSError, smtplib.SMTPException) as error:
+        current_app.logger.error("email not sent: %s", type(error).__name__)
+
+
 def _send_smtp(smtp_url: str, message: EmailMessage) -> None:
     url = urlsplit(smtp_url)
     port = url.port or (587 if url.scheme == "smtp+starttls" else 25)

@@ -226,7 +226,24 @@ class NewRequest:
 def needs_second_person(kind: RequestKind, office: Office | None, target_person_id: uuid.UUID) -> bool:
     if kind in (RequestKind.APPOINT, RequestKind.END):
         return office in SAFEGUARDING_OFFICES
-    return holds_any_office(target_person_id)
+    # Someone waiting to be appointed counts as an office-holder already: otherwise their email
+    # and two-factor could be changed alone just before the appointment is confirmed.
+    return holds_any_office(target_person_id) or awaiting_appointment(target_person_id)
+
+
+def awaiting_appointment(person_id: uuid.UUID) -> bool:
+    return (
+        db.session.scalar(
+            select(ConfirmationRequest.id)
+            .where(
+                ConfirmationRequest.target_person_id == person_id,
+                ConfirmationRequest.kind == RequestKind.APPOINT.value,
+                ConfirmationRequest.status == "pending",
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _normalise_email(email: str | None) -> str:

@@ -227,6 +227,12 @@ def check_may_change_roles(actor: Actor, user: User) -> None:
 
 def check_may_deactivate(actor: Actor, user: User) -> None:
     _refuse_own_account(actor, user, "You cannot deactivate your own account. Ask another administrator to do it")
+    # Switching off an office-holder's account would change who can act in that office alone.
+    if offices.holds_any_office(user.person_id) or offices.awaiting_appointment(user.person_id):
+        raise PeopleError(
+            "This person holds an office, or is waiting to be appointed to one. End the office first: "
+            "another office-holder must confirm that"
+        )
 
 
 def check_may_reset_two_factor(actor: Actor, user: User) -> None:

@@ -16,9 +16,13 @@ from casetracker.models import PasswordResetToken, RecoveryCode, User, utcnow
 from casetracker.security import two_factor
 from casetracker.security.passwords import hash_password, token_digest, verify_password
 from casetracker.security.sessions import DatabaseSession, revoke_user_sessions
-from casetracker.services.notifications import absolute_url, send_email
+from casetracker.services.notifications import absolute_url, send_email_quietly
 
 PENDING_MINUTES = 5
+
+
+class ResetLinkSpentError(ValueError):
+    """The password reset link was used by another request a moment ago."""
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -30,12 +34,26 @@ def _is_locked(user: User, now: dt.datetime) -> bool:
 
 
 def _count_failure(user: User, now: dt.datetime) -> None:
-    """Count a failed password or code; enough of them lock the account for a while."""
-    user.failed_sign_ins += 1
-    if user.failed_sign_ins >= current_app.config["LOCKOUT_THRESHOLD"]:
-        user.locked_until = now + dt.timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
-        user.failed_sign_ins = 0
+    """Count a failed password or code; enough of them lock the account for a while.
+
+    The increment happens in the database (not read-modify-write), so parallel guesses all count.
+    """
+    count = db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_sign_ins=User.failed_sign_ins + 1)
+        .returning(User.failed_sign_ins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    if count >= current_app.config["LOCKOUT_THRESHOLD"]:
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(locked_until=now + dt.timedelta(minutes=current_app.config["LOCKOUT_MINUTES"]), failed_sign_ins=0)
+            .execution_options(synchronize_session=False)
+        )
         audit.record("sign_in.lockout", object_type="user", object_id=user.id, outcome="failure")
+    db.session.expire(user, ["failed_sign_ins", "locked_until"])
 
 
 def check_password(email: str, password: str) -> User | None:
@@ -65,7 +83,10 @@ def check_password(email: str, password: str) -> User | None:
         )
         db.session.commit()
         return None
-    user.failed_sign_ins = 0
+    if not user.has_two_factor:
+        # Fully signed in by the password alone. With two-factor, the counter is cleared only
+        # once the code is right too: a known password must not buy fresh guesses at the code.
+        user.failed_sign_ins = 0
     db.session.commit()
     return user
 
@@ -98,15 +119,27 @@ def verify_code(user: User, code: str) -> bool:
     if _is_locked(user, now) or user.totp_secret is None:
         return False
     step = two_factor.matching_step(user.totp_secret, code, user.totp_last_step, now)
-    if step is None:
+    # Claim the time step in one conditional update: of two requests racing with the same code,
+    # only one can move the step forward.
+    claimed = step is not None and _claim_step(user, step)
+    if not claimed:
         _count_failure(user, now)
         audit.record("sign_in.two_factor_failure", object_type="user", object_id=user.id, outcome="failure")
         db.session.commit()
         return False
-    user.totp_last_step = step
-    user.failed_sign_ins = 0
     db.session.commit()
     return True
+
+
+def _claim_step(user: User, step: int) -> bool:
+    result = db.session.execute(
+        update(User)
+        .where(User.id == user.id, (User.totp_last_step.is_(None)) | (User.totp_last_step < step))
+        .values(totp_last_step=step, failed_sign_ins=0)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(user, ["totp_last_step", "failed_sign_ins"])
+    return result.rowcount == 1
 
 
 def use_recovery_code(user: User, code: str) -> bool:
@@ -114,19 +147,18 @@ def use_recovery_code(user: User, code: str) -> bool:
     if _is_locked(user, now):
         return False
     digest = token_digest(two_factor.normalise_recovery_code(code))
-    row = db.session.scalars(
-        select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == digest,
-            RecoveryCode.used_at.is_(None),
-        )
-    ).first()
-    if row is None:
+    # Spend the code in one conditional update, so a code works once even under racing requests.
+    spent = db.session.execute(
+        update(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == digest, RecoveryCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if spent != 1:
         _count_failure(user, now)
         audit.record("sign_in.two_factor_failure", object_type="user", object_id=user.id, outcome="failure")
         db.session.commit()
         return False
-    row.used_at = now
     user.failed_sign_ins = 0
     remaining = db.session.scalar(
         select(func.count())
@@ -167,6 +199,7 @@ def _replace_recovery_codes(user: User) -> list[str]:
 
 def new_recovery_codes(user: User) -> list[str]:
     codes = _replace_recovery_codes(user)
+    audit.record("two_factor.recovery_codes_replaced", actor_user_id=user.id, object_type="user", object_id=user.id)
     db.session.commit()
     return codes
 
@@ -187,9 +220,15 @@ def complete_sign_in(user: User, *, two_factor_verified: bool) -> None:
 
 def confirm_identity(user: User, password: str, code: str) -> bool:
     """Re-authentication for sensitive actions: the password and, if enrolled, a fresh code."""
-    ok = verify_password(user.password_hash, password)
-    if ok and user.has_two_factor:
-        ok = verify_code(user, code)
+    if _is_locked(user, utcnow()):
+        verify_password(None, password)
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password)
+        if not ok:
+            _count_failure(user, utcnow())  # a hijacked session must not guess the password freely
+        elif user.has_two_factor:
+            ok = verify_code(user, code)
     audit.record(
         "reauthentication",
         actor_user_id=user.id,
@@ -237,7 +276,7 @@ def request_password_reset(email: str) -> None:
     audit.record("password.reset_requested", object_type="user", object_id=user.id)
     db.session.commit()
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    send_email(
+    send_email_quietly(
         user.email,
         "Reset your Casetracker password",
         "Someone asked to reset the password for your Casetracker account.\n\n"
@@ -267,6 +306,16 @@ def reset_password(reset: PasswordResetToken, new_password: str) -> None:
     user = db.session.get(User, reset.user_id)
     assert user is not None
     now = utcnow()
+    # Spend this link first, conditionally: of two racing submissions only one sets a password.
+    spent = db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.id == reset.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if spent != 1:
+        db.session.rollback()
+        raise ResetLinkSpentError("This link has been used already")
     # The lockout stays: a reset link must not buy more guesses at the two-factor code.
     user.password_hash = hash_password(new_password)
     db.session.execute(

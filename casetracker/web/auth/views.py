@@ -136,8 +136,8 @@ def _enrol(user: object, *, signed_in: bool) -> str | Response:
                 service.complete_sign_in(user, two_factor_verified=True)  # type: ignore[arg-type]
             else:
                 session["two_factor_verified"] = True
-            session["recovery_codes_to_show"] = codes
-            return redirect(url_for("auth.show_recovery_codes", next=request.args.get("next")))
+            # Shown in this response only: the codes are never kept anywhere but as digests.
+            return _show_recovery_codes(codes)
         form.code.errors.append(
             "The code is not right. Check the time on your phone is correct, then enter the newest code"
         )
@@ -152,25 +152,19 @@ def _enrol(user: object, *, signed_in: bool) -> str | Response:
     )
 
 
-@bp.route("/account/recovery-codes")
-@requires(is_signed_in)
-def show_recovery_codes() -> str | Response:
-    codes = session.pop("recovery_codes_to_show", None)
-    if not codes:
-        return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/recovery_codes.html", codes=codes, title="Save your recovery codes", next_url=_next_url()
-    )
-
-
 @bp.route("/account/recovery-codes/new", methods=["POST"])
 @requires(is_signed_in, recent_sign_in=True)
-def create_recovery_codes() -> Response:
+def create_recovery_codes() -> str:
     form = SubmitOnlyForm()
     if not form.validate_on_submit() or not current_user.has_two_factor:
         abort(400)
-    session["recovery_codes_to_show"] = service.new_recovery_codes(current_user)
-    return redirect(url_for("auth.show_recovery_codes"))
+    return _show_recovery_codes(service.new_recovery_codes(current_user))
+
+
+def _show_recovery_codes(codes: list[str]) -> str:
+    return render_template(
+        "auth/recovery_codes.html", codes=codes, title="Save your recovery codes", next_url=_next_url()
+    )
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -232,7 +226,10 @@ def reset_password(token: str) -> str | Response:
         return render_template("auth/reset_invalid.html", title="This link has expired"), 404  # type: ignore[return-value]
     form = NewPasswordForm()
     if form.validate_on_submit():
-        service.reset_password(reset, form.password.data or "")
+        try:
+            service.reset_password(reset, form.password.data or "")
+        except service.ResetLinkSpentError:
+            return render_template("auth/reset_invalid.html", title="This link has expired"), 404  # type: ignore[return-value]
         flash("Your password has been changed. Sign in with your new password.", "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/reset_password.html", form=form, title="Choose a new password")
