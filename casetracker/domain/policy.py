@@ -54,3 +54,22 @@ def can_confirm(actor: Actor, request: TwoPersonRequest) -> bool:
         and actor.user_id != request.requested_by_user_id
         and actor.person_id != request.target_person_id
     )
+
+
+@dataclass(frozen=True)
+class CaseRelation:
+    """How the actor stands to one case (worked out by the service from blind indexes and offices)."""
+
+    is_case_manager: bool = False
+    is_collaborator: bool = False
+    is_subject: bool = False
+    is_implicated: bool = False
+
+
+def can_view_case(actor: Actor, relation: CaseRelation) -> bool:
+    """DOMAIN.md section 4: the case manager and collaborators see a case; the subject and anyone
+    implicated never do, whatever else they are. Nobody else does: not the administrator, not
+    governors, not the data-protection officer outside their own tasks."""
+    if relation.is_subject or relation.is_implicated:
+        return False
+    return relation.is_case_manager or relation.is_collaborator

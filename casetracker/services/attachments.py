@@ -66,7 +66,8 @@ def detect_type(data: bytes) -> tuple[str, str]:
 def safe_filename(name: str, extension: str) -> str:
     """A name for the download: letters, digits, spaces, dots, dashes; the true extension."""
     stem = Path(name.replace("\\", "/")).name.rsplit(".", 1)[0]
-    cleaned = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in stem).strip()[:80] or "evidence"
+    cleaned = "".join(ch if (ch.isascii() and ch.isalnum()) or ch in " -_" else "_" for ch in stem).strip()[:80]
+    cleaned = cleaned or "evidence"
     return f"{cleaned}.{extension}"
 
 

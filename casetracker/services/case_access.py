@@ -1,0 +1,55 @@
+"""Finding a case for an actor: every case access goes through `domain.policy.can_view_case`.
+
+A case the actor may not see is reported exactly as one that does not exist (NotFound -> 404).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from casetracker.domain.people import Office
+from casetracker.domain.policy import Actor, CaseRelation, can_view_case
+from casetracker.extensions import db
+from casetracker.keystore import keyring
+from casetracker.models import Attachment, Case, CasePerson
+
+
+class CaseNotFoundError(LookupError):
+    """No such case, or one the actor may not see: the two are never told apart."""
+
+
+def relation_to(actor: Actor, case: Case) -> CaseRelation:
+    index = keyring().blind_index(actor.person_id)
+    implicated = db.session.scalar(
+        select(CasePerson.id)
+        .where(
+            CasePerson.case_id == case.id,
+            CasePerson.role == "implicated",
+            CasePerson.person_index == index,
+            CasePerson.removed_at.is_(None),
+        )
+        .limit(1)
+    )
+    manager_office = Office(case.case_manager_office) if case.case_manager_office else None
+    return CaseRelation(
+        is_case_manager=manager_office is not None and manager_office in actor.offices,
+        is_subject=case.subject_index == index,
+        is_implicated=implicated is not None,
+    )
+
+
+def case_for(actor: Actor, case_id: uuid.UUID) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None or case.destroyed_at is not None or not can_view_case(actor, relation_to(actor, case)):
+        raise CaseNotFoundError(str(case_id))
+    return case
+
+
+def attachment_for(actor: Actor, case_id: uuid.UUID, attachment_id: uuid.UUID) -> Attachment:
+    case = case_for(actor, case_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        raise CaseNotFoundError(str(attachment_id))
+    return attachment
