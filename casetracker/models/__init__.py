@@ -2,7 +2,15 @@
 
 from casetracker.models.base import Base, utcnow
 from casetracker.models.case_keys import CaseKey, KeyCanary
-from casetracker.models.cases import Attachment, Case, CasePerson, ChronologyEntry, Message, Report
+from casetracker.models.cases import (
+    Attachment,
+    Case,
+    CaseCollaborator,
+    CasePerson,
+    ChronologyEntry,
+    Message,
+    Report,
+)
 from casetracker.models.people import (
     ConfirmationRequest,
     OfficeHolding,
@@ -22,6 +30,7 @@ __all__ = [
     "AuditHead",
     "Base",
     "Case",
+    "CaseCollaborator",
     "CaseKey",
     "CasePerson",
     "ChronologyEntry",

@@ -93,6 +93,11 @@ class Report(CaseOwned, Base):
     reporter_index: Mapped[str | None] = mapped_column(String(64), index=True)
     is_anonymous: Mapped[bool] = mapped_column(default=False)
 
+    # An anonymous whistleblower's receipt: a short public part to find the report by, and a
+    # slow hash of the secret part (the code itself is shown once and stored nowhere).
+    receipt_lookup: Mapped[str | None] = mapped_column(String(16), unique=True)
+    receipt_hash: Mapped[str | None] = mapped_column(String(200))
+
     reporter_enc: Mapped[bytes | None] = encrypted_column()
     answers_enc: Mapped[bytes | None] = encrypted_column()
     reporter = EncryptedJSON()
@@ -101,6 +106,20 @@ class Report(CaseOwned, Base):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("id", uuid.uuid4())
         super().__init__(**kwargs)
+
+
+class CaseCollaborator(Base):
+    """Someone the case manager added to help (audited and shown on the case). Never automatic."""
+
+    __tablename__ = "case_collaborator"
+    __table_args__ = (Index("ix_case_collaborator_lookup", "case_id", "user_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_record.id"))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    added_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    removed_at: Mapped[dt.datetime | None]
 
 
 class ChronologyEntry(CaseOwned, Base):
