@@ -411,6 +411,13 @@ def _carry_out_and_commit(
         audit.record(
             event, actor_user_id=actor.user_id, object_type="confirmation_request", object_id=request.id, **details
         )
+        if RequestKind(request.kind) in (RequestKind.APPOINT, RequestKind.END):
+            # The case manager is an office: its cases follow the new holder at once, except
+            # any where they are the subject, implicated or conflicted (DOMAIN.md section 3).
+            from casetracker.services.routing import reroute_open_cases
+
+            db.session.flush()
+            reroute_open_cases(actor.user_id)
         db.session.commit()
     except OfficeError:
         db.session.rollback()
