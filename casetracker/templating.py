@@ -17,6 +17,7 @@ from casetracker.web.fields import error_summary
 
 # Filled in as the blueprints that own these pages land (endpoint names checked at start-up).
 OFFICE_HOLDER_PAGES: list[tuple[str, str]] = [
+    ("Cases", "cases.inbox"),
     ("Office changes", "offices.list_requests"),
     ("Declarations of interest", "offices.list_declarations"),
 ]

@@ -66,6 +66,12 @@ class CaseRelation:
     is_implicated: bool = False
 
 
+def can_manage_case(actor: Actor, relation: CaseRelation) -> bool:
+    """Only the case manager runs the case (adds collaborators, marks people implicated, writes
+    to the reporter); collaborators may look."""
+    return relation.is_case_manager and can_view_case(actor, relation)
+
+
 def can_view_case(actor: Actor, relation: CaseRelation) -> bool:
     """DOMAIN.md section 4: the case manager and collaborators see a case; the subject and anyone
     implicated never do, whatever else they are. Nobody else does: not the administrator, not

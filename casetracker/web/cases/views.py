@@ -1,29 +1,178 @@
-"""Case pages. (The case page itself arrives with the case-management journey.)"""
+"""Case pages for the case manager and collaborators. Anyone else gets a 404, as if no case existed."""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
-from casetracker.domain.policy import is_signed_in
+from casetracker.domain.policy import Actor, is_signed_in
+from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
+from casetracker.models import Person, User
 from casetracker.security.access import current_actor, requires
-from casetracker.services import attachments
-from casetracker.services.case_access import CaseNotFoundError, attachment_for
+from casetracker.services import attachments, case_management
+from casetracker.services.case_access import CaseNotFoundError, attachment_for, case_for, visible_cases
+from casetracker.web.auth.forms import SubmitOnlyForm
+from casetracker.web.cases.forms import MessageForm, PersonChoiceForm
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+KIND_LABELS = {kind.value: kind.label for kind in ReportKind}
+
+
+def _actor() -> Actor:
+    actor = current_actor()
+    assert actor is not None
+    return actor
+
+
+@bp.route("")
+@requires(is_signed_in)
+def inbox() -> str:
+    """The cases the actor manages or helps with: new reports, their age, potential allegations."""
+    cases = visible_cases(_actor())
+    return render_template(
+        "cases/inbox.html", title="Cases", cases=cases, kind_labels=KIND_LABELS, official_sensitive=True
+    )
+
+
+@bp.route("/<uuid:case_id>")
+@requires(is_signed_in)
+def show_case(case_id: uuid.UUID) -> str:
+    try:
+        view = case_management.open_case(_actor(), case_id)
+    except CaseNotFoundError:
+        abort(404)
+    return _render_case(view)
+
+
+def _render_case(
+    view: case_management.CaseView,
+    *,
+    person_form: PersonChoiceForm | None = None,
+    message_form: MessageForm | None = None,
+) -> str:
+    people = db.session.scalars(select(Person).order_by(Person.full_name)).all()
+    users = db.session.scalars(select(User).where(User.is_active.is_(True))).all()
+    collaborator_form = PersonChoiceForm(prefix="collaborator")
+    collaborator_form.person.choices = [("", "Choose a person")] + [(str(u.id), u.person.full_name) for u in users]
+    implicate_form = person_form or PersonChoiceForm(prefix="implicate")
+    implicate_form.person.choices = [("", "Choose a person")] + [(str(p.id), p.full_name) for p in people]
+    message_form = message_form or MessageForm()
+    return render_template(
+        "cases/show.html",
+        title=f"Case {view.case.reference}",
+        view=view,
+        kind_labels=KIND_LABELS,
+        collaborator_form=collaborator_form,
+        implicate_form=implicate_form,
+        message_form=message_form,
+        form=message_form,  # the page's error summary reads `form`
+        remove_form=SubmitOnlyForm(),
+        official_sensitive=True,
+    )
+
+
+def _case_or_404(case_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    try:
+        return case_for(_actor(), case_id)
+    except CaseNotFoundError:
+        abort(404)
+
+
+@bp.route("/<uuid:case_id>/collaborators", methods=["POST"])
+@requires(is_signed_in)
+def add_collaborator(case_id: uuid.UUID) -> Response:
+    case = _case_or_404(case_id)
+    form = PersonChoiceForm(prefix="collaborator")
+    form.person.choices = [(str(u.id), "") for u in db.session.scalars(select(User))]
+    if not form.validate_on_submit():
+        flash("Choose a person to add.", "important")
+        return redirect(url_for("cases.show_case", case_id=case_id))
+    try:
+        case_management.add_collaborator(_actor(), case, uuid.UUID(form.person.data))
+        flash("Collaborator added.", "success")
+    except case_management.CaseManagementError as error:
+        db.session.rollback()
+        flash(f"{error}.", "important")
+    except CaseNotFoundError:
+        abort(404)
+    return redirect(url_for("cases.show_case", case_id=case_id))
+
+
+@bp.route("/<uuid:case_id>/collaborators/<uuid:collaborator_id>/remove", methods=["POST"])
+@requires(is_signed_in)
+def remove_collaborator(case_id: uuid.UUID, collaborator_id: uuid.UUID) -> Response:
+    case = _case_or_404(case_id)
+    if not SubmitOnlyForm().validate_on_submit():
+        abort(400)
+    try:
+        case_management.remove_collaborator(_actor(), case, collaborator_id)
+        flash("Collaborator removed.", "success")
+    except case_management.CaseManagementError as error:
+        db.session.rollback()
+        flash(f"{error}.", "important")
+    except CaseNotFoundError:
+        abort(404)
+    return redirect(url_for("cases.show_case", case_id=case_id))
+
+
+@bp.route("/<uuid:case_id>/implicated", methods=["POST"])
+@requires(is_signed_in)
+def implicate_person(case_id: uuid.UUID) -> Response:
+    case = _case_or_404(case_id)
+    form = PersonChoiceForm(prefix="implicate")
+    form.person.choices = [(str(p.id), "") for p in db.session.scalars(select(Person))]
+    if not form.validate_on_submit():
+        flash("Choose a person from the staff directory.", "important")
+        return redirect(url_for("cases.show_case", case_id=case_id))
+    try:
+        moved = case_management.implicate(_actor(), case, uuid.UUID(form.person.data))
+    except case_management.CaseManagementError as error:
+        db.session.rollback()
+        flash(f"{error}.", "important")
+        return redirect(url_for("cases.show_case", case_id=case_id))
+    except CaseNotFoundError:
+        abort(404)
+    if moved:
+        flash("The case has moved to another office-holder, because of who is now implicated.", "success")
+        return redirect(url_for("cases.inbox"))
+    flash("Marked as implicated. They can no longer see this case.", "success")
+    return redirect(url_for("cases.show_case", case_id=case_id))
+
+
+@bp.route("/<uuid:case_id>/messages", methods=["POST"])
+@requires(is_signed_in)
+def send_message(case_id: uuid.UUID) -> str | Response:
+    case = _case_or_404(case_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            case_management.send_message(_actor(), case, form.text.data or "")
+        except case_management.CaseManagementError as error:
+            db.session.rollback()
+            form.text.errors.append(str(error))
+        except CaseNotFoundError:
+            abort(404)
+        else:
+            flash("Message sent.", "success")
+            return redirect(url_for("cases.show_case", case_id=case_id))
+    try:
+        view = case_management.open_case(_actor(), case_id)
+    except CaseNotFoundError:
+        abort(404)
+    return _render_case(view, message_form=form)
 
 
 @bp.route("/<uuid:case_id>/attachments/<uuid:attachment_id>")
 @requires(is_signed_in)
 def download_attachment(case_id: uuid.UUID, attachment_id: uuid.UUID) -> Response:
     """Evidence always downloads as a file (never shown inline), under a safe generated name."""
-    actor = current_actor()
-    assert actor is not None
     try:
-        attachment = attachment_for(actor, case_id, attachment_id)
+        attachment = attachment_for(_actor(), case_id, attachment_id)
     except CaseNotFoundError:
         abort(404)
     stored = attachments.read(current_user.id, attachment)

@@ -1,0 +1,217 @@
+"""What the case manager does to a case (this issue: collaborators, implicated people, messages).
+
+Each function takes the actor first, checks the one policy, changes state, audits and commits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import select
+
+from casetracker import audit
+from casetracker.domain.people import Office
+from casetracker.domain.policy import Actor, can_manage_case
+from casetracker.domain.routing import needs_rerouting
+from casetracker.extensions import db
+from casetracker.models import Case, CaseCollaborator, CasePerson, Message, Person, Report, User, utcnow
+from casetracker.services import case_store, routing
+from casetracker.services.case_access import CaseNotFoundError, relation_to
+from casetracker.services.notifications import absolute_url, send_email_quietly
+
+
+class CaseManagementError(ValueError):
+    """A change the case manager cannot make; the message says why."""
+
+
+def _require_manager(actor: Actor, case: Case) -> None:
+    if not can_manage_case(actor, relation_to(actor, case)):
+        # A collaborator may look but not manage; anyone else must not learn the case exists.
+        raise CaseNotFoundError(str(case.id))
+
+
+def collaborators(case: Case) -> list[tuple[CaseCollaborator, User]]:
+    rows = db.session.execute(
+        select(CaseCollaborator, User)
+        .join(User, User.id == CaseCollaborator.user_id)
+        .where(CaseCollaborator.case_id == case.id, CaseCollaborator.removed_at.is_(None))
+        .order_by(CaseCollaborator.added_at)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def add_collaborator(actor: Actor, case: Case, user_id: uuid.UUID) -> None:
+    _require_manager(actor, case)
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise CaseManagementError("Choose someone with an active account")
+    from casetracker.domain.policy import can_view_case
+
+    candidate = Actor(user.id, user.person_id, user.roles)
+    relation = relation_to(candidate, case)
+    if relation.is_subject or relation.is_implicated:
+        raise CaseManagementError("This person cannot be added: they are the subject of the case or implicated in it")
+    if relation.is_collaborator or can_view_case(candidate, relation):
+        raise CaseManagementError("This person can already see the case")
+    db.session.add(CaseCollaborator(case_id=case.id, user_id=user.id, added_by_id=actor.user_id))
+    case_store.add_entry(
+        case, "access", {"text": "A collaborator was added to the case."}, occurred_at=utcnow(), author=_author(actor)
+    )
+    audit.record(
+        "case.collaborator_added", actor_user_id=actor.user_id, object_type="user", object_id=user.id, case_id=case.id
+    )
+    db.session.commit()
+
+
+def remove_collaborator(actor: Actor, case: Case, collaborator_id: uuid.UUID) -> None:
+    _require_manager(actor, case)
+    row = db.session.get(CaseCollaborator, collaborator_id)
+    if row is None or row.case_id != case.id or row.removed_at is not None:
+        raise CaseManagementError("That person is not a collaborator on this case")
+    row.removed_at = utcnow()
+    case_store.add_entry(
+        case,
+        "access",
+        {"text": "A collaborator was removed from the case."},
+        occurred_at=utcnow(),
+        author=_author(actor),
+    )
+    audit.record(
+        "case.collaborator_removed",
+        actor_user_id=actor.user_id,
+        object_type="user",
+        object_id=row.user_id,
+        case_id=case.id,
+    )
+    db.session.commit()
+
+
+def implicate(actor: Actor, case: Case, person_id: uuid.UUID) -> bool:
+    """Mark someone as implicated: sealed out at once; if that is the case manager, it re-routes.
+
+    Returns True when the case moved to another office (the actor can no longer see it).
+    """
+    _require_manager(actor, case)
+    if db.session.get(Person, person_id) is None:
+        raise CaseManagementError("Choose a person from the staff directory")
+    details = dict(case.details or {})
+    stored = dict(details.get("routing_input") or {})
+    implicated = set(stored.get("implicated", []))
+    if str(person_id) in implicated or stored.get("subject") == str(person_id):
+        raise CaseManagementError("This person is already the subject of the case or implicated in it")
+    case_store.add_person(case, "implicated", person_id, None)
+    stored["implicated"] = sorted(implicated | {str(person_id)})
+    details["routing_input"] = stored
+    case.details = details
+    # Anyone implicated loses collaborator access at once.
+    for row, user in collaborators(case):
+        if user.person_id == person_id:
+            row.removed_at = utcnow()
+    case_store.add_entry(
+        case,
+        "access",
+        {"text": "Someone was marked as implicated and can no longer see the case."},
+        occurred_at=utcnow(),
+        author=_author(actor),
+    )
+    audit.record(
+        "case.person_implicated", actor_user_id=actor.user_id, object_type="case", object_id=case.id, case_id=case.id
+    )
+    decision = routing.decide(routing.routing_input_from(details)) if stored.get("kind") else None
+    moved = False
+    if decision is not None:
+        current = Office(case.case_manager_office) if case.case_manager_office else None
+        if needs_rerouting(current, decision):
+            routing.record_decision(case, decision, actor_user_id=actor.user_id, first=False)
+            moved = True
+    db.session.commit()
+    if decision is not None and moved:
+        routing.alert_if_no_case_manager(decision)
+        for email in routing.case_manager_addresses(decision.office):
+            send_email_quietly(
+                email,
+                "Casetracker: something needs your attention",
+                f"Sign in: {absolute_url(url_for('auth.sign_in'))}",
+            )
+    return moved
+
+
+def send_message(actor: Actor, case: Case, text: str) -> Message:
+    """A message to the reporter (named or anonymous): they read it on their own report page."""
+    _require_manager(actor, case)
+    if not text.strip():
+        raise CaseManagementError("Enter your message")
+    message = case_store.add_message(
+        case, "to_reporter", {"text": text.strip(), "sent_by_office": case.case_manager_office}
+    )
+    db.session.flush()
+    audit.record(
+        "message.added", actor_user_id=actor.user_id, object_type="message", object_id=message.id, case_id=case.id
+    )
+    db.session.commit()
+    for email in _named_reporter_addresses(case):
+        send_email_quietly(
+            email, "Casetracker: you have a new message", f"Sign in to read it: {absolute_url(url_for('auth.sign_in'))}"
+        )
+    return message
+
+
+def _named_reporter_addresses(case: Case) -> set[str]:
+    addresses = set()
+    for report in db.session.scalars(select(Report).where(Report.case_id == case.id)):
+        reporter = report.reporter or {}
+        if reporter.get("person_id"):
+            user = db.session.scalars(select(User).where(User.person_id == uuid.UUID(reporter["person_id"]))).first()
+            if user is not None and user.is_active:
+                addresses.add(user.email)
+    return addresses
+
+
+def _author(actor: Actor) -> dict[str, Any]:
+    user = db.session.get(User, actor.user_id)
+    return {"user_id": str(actor.user_id), "name": user.person.full_name if user else ""}
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What the case page shows, decrypted once."""
+
+    case: Case
+    reports: list[Report]
+    chronology: list[Any]
+    subject_name: str
+    collaborators: list[tuple[CaseCollaborator, User]]
+    messages: list[Message]
+    can_manage: bool
+
+
+def open_case(actor: Actor, case_id: uuid.UUID) -> CaseView:
+    """The case page's data. The view is audited and committed before anything is shown."""
+    from casetracker.services.case_access import case_for
+
+    case = case_for(actor, case_id)
+    case_store.record_case_view(actor.user_id, case)
+    reports = list(db.session.scalars(select(Report).where(Report.case_id == case.id).order_by(Report.submitted_at)))
+    subject_name = ""
+    subject_link = db.session.scalars(
+        select(CasePerson).where(CasePerson.case_id == case.id, CasePerson.role == "subject")
+    ).first()
+    if subject_link is not None:
+        if subject_link.person_ref:
+            person = db.session.get(Person, uuid.UUID(subject_link.person_ref))
+            subject_name = person.full_name if person else ""
+        if not subject_name and subject_link.description:
+            subject_name = str(subject_link.description.get("name", ""))
+    messages = list(db.session.scalars(select(Message).where(Message.case_id == case.id).order_by(Message.sent_at)))
+    return CaseView(
+        case=case,
+        reports=reports,
+        chronology=case_store.chronology(case),
+        subject_name=subject_name,
+        collaborators=collaborators(case),
+        messages=messages,
+        can_manage=can_manage_case(actor, relation_to(actor, case)),
+    )

@@ -1,0 +1,170 @@
+"""Case pages: the case manager and collaborators see a case; everyone else gets a 404 with no trace."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from casetracker.domain.people import Office, Role
+from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS, ReportKind, ThresholdAnswer
+from casetracker.extensions import db
+from casetracker.models import AuditEvent, Case, User
+from casetracker.services import reporting
+from tests.conftest import make_user, post_form, sign_in
+from tests.services.test_reporting import actor_of
+
+SECRET_TEXT = "Fictional narrative QXJ about the corridor"
+
+
+def school(app: Flask) -> dict[str, User]:
+    return {
+        "head": make_user(app, "Hattie Head", office=Office.HEADTEACHER),
+        "dsl": make_user(app, "Dara Dsl", office=Office.DSL),
+        "chair": make_user(app, "Cass Chair", office=Office.CHAIR, roles=(Role.GOVERNOR,)),
+        "vice": make_user(app, "Vina Vice", office=Office.VICE_CHAIR, roles=(Role.GOVERNOR,)),
+        "dpo": make_user(app, "Drew Dpo", office=Office.DATA_PROTECTION_OFFICER),
+        "admin": make_user(app, "Ari Admin", roles=(Role.STAFF, Role.ADMINISTRATOR)),
+        "governor": make_user(app, "Gil Governor", roles=(Role.GOVERNOR,)),
+        "reporter": make_user(app, "Rae Reporter"),
+        "subject": make_user(app, "Sid Subject"),
+        "implicated": make_user(app, "Ivo Implicated"),
+        "collaborator": make_user(app, "Col Laborator"),
+        "stranger": make_user(app, "Sten Stranger"),
+        "deactivated": make_user(app, "Dee Activated"),
+    }
+
+
+def file_case(app: Flask, people: dict[str, User], subject: str = "subject") -> uuid.UUID:
+    with app.test_request_context():
+        receipt = reporting.submit(
+            actor_of(app, people["reporter"]),
+            reporting.Submission(
+                kind=ReportKind.ALLEGATION,
+                answers={"what_happened": SECRET_TEXT},
+                threshold_answers=dict.fromkeys(HARM_THRESHOLD_QUESTION_IDS, ThresholdAnswer.YES),
+                subject_person_id=people[subject].person_id,
+                implicated_person_ids=(people["implicated"].person_id,),
+            ),
+        )
+        return receipt.case_id
+
+
+RELATIONS = {
+    "case manager": ("head", 200),
+    "collaborator": ("collaborator", 200),
+    "subject": ("subject", 404),
+    "implicated": ("implicated", 404),
+    "reporter": ("reporter", 404),
+    "stranger": ("stranger", 404),
+    "administrator": ("admin", 404),
+    "governor": ("governor", 404),
+    "chair (not routed to them)": ("chair", 404),
+    "data-protection officer": ("dpo", 404),
+    "DSL (not a collaborator)": ("dsl", 404),
+}
+
+
+@pytest.mark.parametrize("relation", sorted(RELATIONS))
+def test_case_routes_by_relation(app: Flask, relation: str) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    manager = app.test_client()
+    sign_in(manager, people["head"])
+    post_form(
+        manager,
+        f"/cases/{case_id}/collaborators",
+        {"collaborator-person": str(people["collaborator"].id)},
+        token_from=f"/cases/{case_id}",
+    )
+    who, expected = RELATIONS[relation]
+    client = manager if who == "head" else app.test_client()
+    if who != "head":
+        sign_in(client, people[who])
+    with app.app_context():
+        reference = db.session.get(Case, case_id).reference
+    urls = [f"/cases/{case_id}", f"/cases/{case_id}/attachments/{uuid.uuid4()}"]
+    page = client.get(urls[0])
+    assert page.status_code == expected
+    body = page.get_data(as_text=True)
+    if expected == 404:
+        assert SECRET_TEXT not in body and reference not in body
+        inbox = client.get("/cases").get_data(as_text=True)
+        assert reference not in inbox
+        for action, data in (
+            ("collaborators", {"collaborator-person": str(people[who].id)}),
+            ("implicated", {"implicate-person": str(people[who].person_id)}),
+            ("messages", {"text": "hello"}),
+        ):
+            response = post_form(client, f"/cases/{case_id}/{action}", data, token_from="/account")
+            assert response.status_code == 404, (relation, action)
+            assert SECRET_TEXT not in response.get_data(as_text=True)
+    else:
+        assert SECRET_TEXT in body
+        assert "OFFICIAL-SENSITIVE" in body
+        assert reference in client.get("/cases").get_data(as_text=True)
+    assert client.get(urls[1]).status_code == 404
+
+
+def test_a_deactivated_account_sees_nothing(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    client = app.test_client()
+    sign_in(client, people["head"])
+    with app.app_context():
+        db.session.get(User, people["head"].id).is_active = False
+        db.session.commit()
+    assert client.get(f"/cases/{case_id}").status_code == 302  # signed out at once
+
+
+def test_viewing_is_audited_before_the_page_is_shown(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    client = app.test_client()
+    sign_in(client, people["head"])
+    client.get(f"/cases/{case_id}")
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.viewed")).one()
+        assert event.actor_user_id == people["head"].id and event.case_id == case_id
+
+
+def test_marking_the_case_manager_implicated_moves_the_case_to_the_chair(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    head = app.test_client()
+    sign_in(head, people["head"])
+    response = post_form(
+        head,
+        f"/cases/{case_id}/implicated",
+        {"implicate-person": str(people["head"].person_id)},
+        token_from=f"/cases/{case_id}",
+    )
+    assert response.status_code == 302
+    assert head.get(f"/cases/{case_id}").status_code == 404
+    chair = app.test_client()
+    sign_in(chair, people["chair"])
+    page = chair.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert SECRET_TEXT in page
+    assert "implicated" in page
+
+
+def test_the_case_manager_writes_to_the_reporter(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    head = app.test_client()
+    sign_in(head, people["head"])
+    empty = post_form(head, f"/cases/{case_id}/messages", {"text": ""}, token_from=f"/cases/{case_id}")
+    assert "There is a problem" in empty.get_data(as_text=True)
+    app.extensions["outbox"] = []
+    sent = post_form(
+        head,
+        f"/cases/{case_id}/messages",
+        {"text": "Can you tell me who else was there?"},
+        token_from=f"/cases/{case_id}",
+    )
+    assert sent.status_code == 302
+    (email,) = app.extensions["outbox"]
+    assert email["To"] == people["reporter"].email
+    assert "who else" not in email.get_content()
