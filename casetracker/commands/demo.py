@@ -22,7 +22,10 @@ def _refuse_in_production() -> None:
 def seed() -> None:
     """Create the fictional Oakfield Primary School if the database is empty."""
     _refuse_in_production()
-    if demo.seed():
+    # Reports are filed through the real services, whose emails link to the sign-in page.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        seeded = demo.seed()
+    if seeded:
         click.echo("Seeded the demo school, Oakfield Primary School.")
     else:
         click.echo("The database already has a school: nothing seeded.")

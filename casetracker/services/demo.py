@@ -10,7 +10,7 @@ from sqlalchemy import select
 from casetracker.domain.people import Office, Role, StaffType
 from casetracker.extensions import db
 from casetracker.models import Person, School, TermDate
-from casetracker.services import case_store, offices, people
+from casetracker.services import offices, people
 
 DEMO_PASSWORD = "oakfield-demo-password"
 DOMAIN = "oakfield.example"
@@ -219,50 +219,89 @@ def seed() -> bool:
     return True
 
 
+DEMO_RECEIPT_CODE = "DEMX-RCPT-K7QD-M2XA-9HFT-W3RB"
+
+
 def seed_cases() -> None:
-    """A few encrypted, fictional cases so the case pages have something to show."""
+    """Fictional reports of every kind, filed through the real reporting service (so each is
+    triaged, routed and encrypted): one about the headteacher, which the chair manages, and an
+    anonymous whistleblowing report whose receipt code is DEMO_RECEIPT_CODE (see the README)."""
+    from casetracker.domain.policy import Actor
+    from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS, ReportKind, ThresholdAnswer, Wrongdoing
+    from casetracker.models import Report, User
+    from casetracker.security.passwords import hash_password
+    from casetracker.services import reporting
+
     by_email = {person.email: person for person in db.session.scalars(select(Person))}
-    now = dt.datetime.now(dt.UTC)
-    ta, head = by_email[f"ta@{DOMAIN}"], by_email[f"head@{DOMAIN}"]
+    users = {user.email: user for user in db.session.scalars(select(User))}
+
+    def actor(email: str) -> Actor:
+        user = users[email]
+        return Actor(user.id, user.person_id, user.roles)
+
+    no = dict.fromkeys(HARM_THRESHOLD_QUESTION_IDS, ThresholdAnswer.NO)
     supply = next(p for p in by_email.values() if p.staff_type == StaffType.SUPPLY.value)
-    cases = [
-        ("low_level_concern", "dsl", supply, ta, "Shared a personal phone number with a Year 5 pupil.", 20),
-        ("allegation", "headteacher", supply, ta, "A pupil said they were grabbed by the arm in the corridor.", 3),
-        ("allegation", "chair", head, ta, "Reported comments about a pupil's appearance during a 1-to-1 session.", 1),
-    ]
-    for kind, office, subject, reporter, narrative, days_ago in cases:
-        received = now - dt.timedelta(days=days_ago)
-        case = case_store.create_case(
-            None,
-            case_store.NewCase(
-                kind=kind,
-                summary=narrative,
-                answers={"what_happened": narrative, "where": "Main building", "children": ["Pupil A (fictional)"]},
-                case_manager_office=office,
-                subject_person_id=subject.id,
-                reporter={"name": reporter.full_name},
-                reporter_person_id=reporter.id,
-                received_at=received,
+    coach = next(p for p in by_email.values() if p.staff_type == StaffType.CONTRACTOR.value)
+    reports = [
+        (
+            f"ta@{DOMAIN}",
+            reporting.Submission(
+                kind=ReportKind.LOW_LEVEL_CONCERN,
+                answers={
+                    "what_happened": "Shared a personal phone number with a Year 5 pupil.",
+                    "where": "Year 5 classroom",
+                },
+                threshold_answers=no,
+                subject_person_id=supply.id,
             ),
-        )
-        case_store.add_entry(
-            case,
-            "note",
-            {"text": "Basic enquiries started: rota checked for who was on duty."},
-            occurred_at=received + dt.timedelta(hours=2),
-            author={"name": "Demo case manager"},
-        )
-    case_store.create_case(
+        ),
+        (
+            f"ta@{DOMAIN}",
+            reporting.Submission(
+                kind=ReportKind.ALLEGATION,
+                answers={
+                    "what_happened": "A pupil said they were grabbed by the arm in the corridor.",
+                    "children": ["Pupil A (fictional)"],
+                },
+                threshold_answers=no | {"harmed_a_child": ThresholdAnswer.YES},
+                subject_person_id=coach.id,
+            ),
+        ),
+        (
+            f"ta@{DOMAIN}",
+            reporting.Submission(
+                kind=ReportKind.LOW_LEVEL_CONCERN,
+                answers={
+                    "what_happened": "Comments about a pupil's appearance during a 1-to-1 session.",
+                    "where": "Library",
+                },
+                threshold_answers=no | {"unsuitable_to_work_with_children": ThresholdAnswer.NOT_SURE},
+                subject_person_id=by_email[f"head@{DOMAIN}"].id,
+            ),
+        ),
+        (
+            f"deputy.dsl@{DOMAIN}",
+            reporting.Submission(
+                kind=ReportKind.SELF_REFERRAL,
+                answers={"what_happened": "I gave a pupil a lift home in the rain without telling anyone first."},
+                threshold_answers=no,
+            ),
+        ),
+    ]
+    for email, submission in reports:
+        reporting.submit(actor(email), submission)
+    receipt = reporting.submit(
         None,
-        case_store.NewCase(
-            kind="whistleblowing",
-            summary="Concern that safeguarding training records were altered before an inspection.",
+        reporting.Submission(
+            kind=ReportKind.WHISTLEBLOWING,
             answers={
-                "what_happened": "Training dates in the log were changed after the fact.",
-                "wrongdoing": "cover-up",
+                "what_happened": "Training dates in the safeguarding log were changed before an inspection.",
+                "wrongdoing": Wrongdoing.COVER_UP.value,
             },
-            case_manager_office="headteacher",
             is_anonymous=True,
-            received_at=now - dt.timedelta(days=5),
         ),
     )
+    report = db.session.scalars(select(Report).where(Report.case_id == receipt.case_id)).one()
+    cleaned = DEMO_RECEIPT_CODE.replace("-", "")
+    report.receipt_lookup, report.receipt_hash = cleaned[:8], hash_password(cleaned[8:])
+    db.session.commit()

@@ -80,3 +80,23 @@ def test_users_create_from_the_command_line(app: Flask) -> None:
     with app.app_context():
         holder = db.session.scalars(select(OfficeHolding).where(OfficeHolding.office == "headteacher")).one()
         assert holder.person.full_name == "Nell Head"
+
+
+def test_demo_cases_cover_every_kind_and_the_heads_case_is_the_chairs(app: Flask) -> None:
+    from casetracker.models import Case, Report
+    from casetracker.security import receipts
+    from casetracker.services.demo import DEMO_RECEIPT_CODE
+
+    with app.app_context():
+        empty_all_tables()
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    with app.app_context():
+        cases = db.session.scalars(select(Case)).all()
+        assert {case.kind for case in cases} == {"allegation", "low_level_concern", "self_referral", "whistleblowing"}
+        assert "chair" in {case.case_manager_office for case in cases}
+        lookup, secret = receipts.split(DEMO_RECEIPT_CODE)
+        report = db.session.scalars(select(Report).where(Report.receipt_lookup == lookup)).one()
+        assert receipts.matches(report.receipt_hash, secret)
+        from casetracker import audit
+
+        assert audit.verify().intact
