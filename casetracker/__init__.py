@@ -85,10 +85,10 @@ def create_app(config: type[Config] | None = None, *, check_keys: bool = True) -
     from casetracker.web.admin.views import bp as admin_bp
     from casetracker.web.auth.views import bp as auth_bp
     from casetracker.web.cases.views import bp as cases_bp
-    from casetracker.web.report.views import bp as report_bp
-    from casetracker.web.whistleblowing.views import bp as whistleblowing_bp
     from casetracker.web.home.views import bp as home_bp
     from casetracker.web.offices.views import bp as offices_bp
+    from casetracker.web.report.views import bp as report_bp
+    from casetracker.web.whistleblowing.views import bp as whistleblowing_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)

@@ -168,3 +168,14 @@ def test_the_case_manager_writes_to_the_reporter(app: Flask) -> None:
     (email,) = app.extensions["outbox"]
     assert email["To"] == people["reporter"].email
     assert "who else" not in email.get_content()
+
+
+def test_the_inbox_shows_the_lado_deadline_for_a_potential_allegation(app: Flask) -> None:
+    people = school(app)
+    file_case(app, people)
+    client = app.test_client()
+    sign_in(client, people["head"])
+    page = client.get("/cases").get_data(as_text=True)
+    assert "Consult the LADO by" in page
+    assert "at 11:59pm" in page
+    assert "Under 1 month" in page

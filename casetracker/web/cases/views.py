@@ -8,12 +8,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import select
 
+from casetracker.domain.deadlines import age_band
 from casetracker.domain.policy import Actor, is_signed_in
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
-from casetracker.models import Person, User
+from casetracker.models import Person, User, utcnow
 from casetracker.security.access import current_actor, requires
-from casetracker.services import attachments, case_management
+from casetracker.services import attachments, calendar, case_management
 from casetracker.services.case_access import CaseNotFoundError, attachment_for, case_for, visible_cases
 from casetracker.web.auth.forms import SubmitOnlyForm
 from casetracker.web.cases.forms import MessageForm, PersonChoiceForm
@@ -34,8 +35,10 @@ def _actor() -> Actor:
 def inbox() -> str:
     """The cases the actor manages or helps with: new reports, their age, potential allegations."""
     cases = visible_cases(_actor())
+    now = utcnow()
+    rows = [(case, calendar.lado_due(case), age_band(case.opened_at.date(), now.date())) for case in cases]
     return render_template(
-        "cases/inbox.html", title="Cases", cases=cases, kind_labels=KIND_LABELS, official_sensitive=True
+        "cases/inbox.html", title="Cases", rows=rows, now=now, kind_labels=KIND_LABELS, official_sensitive=True
     )
 
 
