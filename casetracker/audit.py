@@ -66,6 +66,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "case.routed": frozenset({"office"}),
     "report.submitted": frozenset({"kind", "anonymous"}),
     "report.further_information": frozenset(),
+    "report.viewed": frozenset(),
     "case.collaborator_added": frozenset(),
     "case.collaborator_removed": frozenset(),
     "case.person_implicated": frozenset(),

@@ -16,6 +16,10 @@ from casetracker.services.school import current_school
 from casetracker.web.fields import error_summary
 
 # Filled in as the blueprints that own these pages land (endpoint names checked at start-up).
+SIGNED_IN_PAGES: list[tuple[str, str]] = [
+    ("Raise a concern", "report.start"),
+    ("Your reports", "report.list_reports"),
+]
 OFFICE_HOLDER_PAGES: list[tuple[str, str]] = [
     ("Cases", "cases.inbox"),
     ("Office changes", "offices.list_requests"),
@@ -33,6 +37,7 @@ def navigation() -> list[dict[str, Any]]:
     if actor is None:
         return []
     items: list[tuple[str, str]] = [("Home", "home.dashboard")]
+    items += SIGNED_IN_PAGES
     if is_office_holder(actor):
         items += [(text, endpoint) for text, endpoint in OFFICE_HOLDER_PAGES]
     if is_administrator(actor):

@@ -1,7 +1,7 @@
 """SQLAlchemy 2.0 typed models. The schema is made only by migrations in migrations/."""
 
 from casetracker.models.base import Base, utcnow
-from casetracker.models.case_keys import CaseKey, KeyCanary
+from casetracker.models.case_keys import CaseDestruction, CaseKey, KeyCanary
 from casetracker.models.cases import (
     Attachment,
     Case,
@@ -31,6 +31,7 @@ __all__ = [
     "Base",
     "Case",
     "CaseCollaborator",
+    "CaseDestruction",
     "CaseKey",
     "CasePerson",
     "ChronologyEntry",

@@ -31,3 +31,12 @@ class KeyCanary(Base):
 
     kek_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     blob: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CaseDestruction(Base):
+    """A case the destruction service is destroying: while listed, its chronology rows may be deleted."""
+
+    __tablename__ = "case_destruction"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -16,9 +16,11 @@ import uuid
 from typing import Any
 
 from flask import Flask, Request, Response
+from flask import request as current_request
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
+from werkzeug.exceptions import HTTPException
 
 from casetracker.extensions import db
 from casetracker.models import WebSession, utcnow
@@ -30,6 +32,10 @@ TOUCH_EVERY = dt.timedelta(seconds=60)
 TABLE = WebSession.__table__
 # About one request in this many also deletes expired sessions, so the table cannot grow for ever.
 PURGE_ONE_IN = 200
+# Blueprints whose pages must never be linked to a session (anonymous whistleblowing): for them no
+# session row is read, written, touched or expired, and no cookie is set, even when the browser
+# is signed in. Their views see an empty session, so nobody is signed in there.
+SESSIONLESS_BLUEPRINTS = frozenset({"whistleblowing"})
 
 
 class DatabaseSession(CallbackDict[str, Any], SessionMixin):
@@ -58,6 +64,8 @@ class DatabaseSession(CallbackDict[str, Any], SessionMixin):
 
 class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> DatabaseSession:
+        if is_sessionless(app, request):
+            return DatabaseSession()
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 100:
             return DatabaseSession()
@@ -85,6 +93,8 @@ class DatabaseSessionInterface(SessionInterface):
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, DatabaseSession)
+        if is_sessionless(app, current_request):
+            return
         name = self.get_cookie_name(app)
         cookie = {
             "domain": self.get_cookie_domain(app),
@@ -133,6 +143,28 @@ class DatabaseSessionInterface(SessionInterface):
                     # Revoked while this request ran (sign-out elsewhere, deactivation).
                     response.delete_cookie(name, **cookie)
         response.vary.add("Cookie")
+
+
+def is_sessionless(app: Flask, request: Request) -> bool:
+    """Whether this request is for a page that must stay unlinked from any session.
+
+    `open_session` runs before Flask matches the URL, so the endpoint is matched here; a URL under
+    such a blueprint's prefix that matches no route (a 404 or 405 page) counts too.
+    """
+    endpoint = request.endpoint
+    if endpoint is None:
+        try:
+            endpoint = str(app.create_url_adapter(request).match()[0])  # type: ignore[union-attr]
+        except HTTPException:
+            endpoint = None
+    if endpoint is not None and endpoint.split(".", 1)[0] in SESSIONLESS_BLUEPRINTS:
+        return True
+    for name in SESSIONLESS_BLUEPRINTS:
+        blueprint = app.blueprints.get(name)
+        prefix = (blueprint.url_prefix or "").rstrip("/") if blueprint is not None else ""
+        if prefix and (request.path == prefix or request.path.startswith(prefix + "/")):
+            return True
+    return False
 
 
 def purge_expired_sessions(app: Flask) -> int:

@@ -35,7 +35,8 @@ def matching_step(secret: str, code: str, last_step: int | None, now: dt.datetim
     A code whose step is not later than the last one used is refused: a code works once.
     """
     code = code.strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    # ASCII digits only: "١٢٣٤٥٦" is digits too, and compare_digest refuses non-ASCII text.
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     current = int(now.timestamp()) // STEP_SECONDS

@@ -77,7 +77,7 @@ class GovukDateField(DateField):
             raise ValueError(f"{name} must be a real date, like 27 3 2026")
         try:
             self.data = dt.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # a day or month too big for a C int
             self.data = None
             raise ValueError(f"{name} must be a real date") from None
 

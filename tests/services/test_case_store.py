@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from casetracker import audit, crypto
 from casetracker.extensions import db
@@ -40,24 +40,17 @@ def test_round_trip_through_the_database(app: Flask) -> None:
 
 
 def test_a_ciphertext_copied_to_another_row_fails_to_decrypt(app: Flask) -> None:
+    from casetracker.models import Message
+
     with app.app_context():
         first, second = seeded_case("ONE"), seeded_case("TWO")
-        entries = case_store.chronology(first)
-        # Copy entry 2's ciphertext onto entry 1 of the same case (the guard is lifted only in this test).
-        if db.engine.dialect.name == "sqlite":
-            db.session.execute(
-                text("UPDATE chronology_entry SET body_enc = :blob WHERE id = :id"),
-                {"blob": entries[2].body_enc, "id": entries[1].id.hex},
-            )
-        else:
-            db.session.execute(
-                text("UPDATE chronology_entry SET body_enc = :blob WHERE id = :id"),
-                {"blob": entries[2].body_enc, "id": entries[1].id},
-            )
+        extra = case_store.add_message(first, "to_reporter", {"text": "Another question"})
         db.session.commit()
-        db.session.expire_all()
+        original = db.session.scalars(select(Message).where(Message.case_id == first.id, Message.id != extra.id)).one()
+        # Copy one message's ciphertext onto another row of the same case.
+        extra.body_enc = original.body_enc
         with pytest.raises(crypto.IntegrityError):
-            _ = case_store.chronology(first)[1].body
+            _ = extra.body
         # And a whole field moved from one case to another.
         other = db.session.get(Case, second.id)
         other.summary_enc = db.session.get(Case, first.id).summary_enc
