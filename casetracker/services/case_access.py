@@ -10,7 +10,7 @@ import uuid
 from sqlalchemy import select
 
 from casetracker.domain.people import Office
-from casetracker.domain.policy import Actor, CaseRelation, can_view_case
+from casetracker.domain.policy import Actor, CaseRelation, can_manage_case, can_view_case
 from casetracker.extensions import db
 from casetracker.keystore import keyring
 from casetracker.models import Attachment, Case, CaseCollaborator, CasePerson
@@ -53,6 +53,14 @@ def relation_to(actor: Actor, case: Case) -> CaseRelation:
 def case_for(actor: Actor, case_id: uuid.UUID) -> Case:
     case = db.session.get(Case, case_id)
     if case is None or case.destroyed_at is not None or not can_view_case(actor, relation_to(actor, case)):
+        raise CaseNotFoundError(str(case_id))
+    return case
+
+
+def managed_case_for(actor: Actor, case_id: uuid.UUID) -> Case:
+    """A case the actor manages. A collaborator, who may only look, is answered as anyone else."""
+    case = case_for(actor, case_id)
+    if not can_manage_case(actor, relation_to(actor, case)):
         raise CaseNotFoundError(str(case_id))
     return case
 

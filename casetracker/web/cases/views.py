@@ -15,7 +15,7 @@ from casetracker.extensions import db
 from casetracker.models import Person, User, utcnow
 from casetracker.security.access import current_actor, requires
 from casetracker.services import attachments, calendar, case_management
-from casetracker.services.case_access import CaseNotFoundError, attachment_for, case_for, visible_cases
+from casetracker.services.case_access import CaseNotFoundError, attachment_for, managed_case_for, visible_cases
 from casetracker.web.auth.forms import SubmitOnlyForm
 from casetracker.web.cases.forms import MessageForm, PersonChoiceForm
 
@@ -79,9 +79,10 @@ def _render_case(
     )
 
 
-def _case_or_404(case_id: uuid.UUID):  # type: ignore[no-untyped-def]
+def _managed_case_or_404(case_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    """The case, if the actor manages it; otherwise 404, before any form is read."""
     try:
-        return case_for(_actor(), case_id)
+        return managed_case_for(_actor(), case_id)
     except CaseNotFoundError:
         abort(404)
 
@@ -89,7 +90,7 @@ def _case_or_404(case_id: uuid.UUID):  # type: ignore[no-untyped-def]
 @bp.route("/<uuid:case_id>/collaborators", methods=["POST"])
 @requires(is_signed_in)
 def add_collaborator(case_id: uuid.UUID) -> Response:
-    case = _case_or_404(case_id)
+    case = _managed_case_or_404(case_id)
     form = PersonChoiceForm(prefix="collaborator")
     form.person.choices = [(str(u.id), "") for u in db.session.scalars(select(User))]
     if not form.validate_on_submit():
@@ -109,7 +110,7 @@ def add_collaborator(case_id: uuid.UUID) -> Response:
 @bp.route("/<uuid:case_id>/collaborators/<uuid:collaborator_id>/remove", methods=["POST"])
 @requires(is_signed_in)
 def remove_collaborator(case_id: uuid.UUID, collaborator_id: uuid.UUID) -> Response:
-    case = _case_or_404(case_id)
+    case = _managed_case_or_404(case_id)
     if not SubmitOnlyForm().validate_on_submit():
         abort(400)
     try:
@@ -126,7 +127,7 @@ def remove_collaborator(case_id: uuid.UUID, collaborator_id: uuid.UUID) -> Respo
 @bp.route("/<uuid:case_id>/implicated", methods=["POST"])
 @requires(is_signed_in)
 def implicate_person(case_id: uuid.UUID) -> Response:
-    case = _case_or_404(case_id)
+    case = _managed_case_or_404(case_id)
     form = PersonChoiceForm(prefix="implicate")
     form.person.choices = [(str(p.id), "") for p in db.session.scalars(select(Person))]
     if not form.validate_on_submit():
@@ -150,7 +151,7 @@ def implicate_person(case_id: uuid.UUID) -> Response:
 @bp.route("/<uuid:case_id>/messages", methods=["POST"])
 @requires(is_signed_in)
 def send_message(case_id: uuid.UUID) -> str | Response:
-    case = _case_or_404(case_id)
+    case = _managed_case_or_404(case_id)
     form = MessageForm()
     if form.validate_on_submit():
         try:
