@@ -22,7 +22,7 @@ from casetracker.models.people import (
     User,
 )
 from casetracker.models.school import School, TermDate
-from casetracker.models.security import AuditEvent, AuditHead, WebSession
+from casetracker.models.security import AuditEvent, AuditHead, ReportDraft, WebSession
 
 __all__ = [
     "Attachment",
@@ -44,6 +44,7 @@ __all__ = [
     "RecoveryCode",
     "RelationshipDeclaration",
     "Report",
+    "ReportDraft",
     "RoleGrant",
     "School",
     "TermDate",

@@ -66,3 +66,16 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class ReportDraft(Base):
+    """A signed-in reporter's unfinished report, sealed (encrypted under its own wrapped key).
+
+    Kept in the database rather than the session so that it survives a sign-in timeout.
+    """
+
+    __tablename__ = "report_draft"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    sealed: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

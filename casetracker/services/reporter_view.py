@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor
 from casetracker.extensions import db
 from casetracker.keystore import keyring
-from casetracker.models import Case, Message, Person, Report, User, utcnow
+from casetracker.models import Case, Message, Person, Report, ReportDraft, User, utcnow
 from casetracker.services import case_store, offices, routing
 from casetracker.services.case_access import CaseNotFoundError
 from casetracker.services.notifications import absolute_url, send_email_quietly
@@ -245,3 +246,36 @@ def open_draft(user_id: uuid.UUID, sealed: Any) -> dict[str, Any] | None:
     except (KeyError, ValueError, TypeError, binascii.Error, crypto.CryptoError):
         return None
     return draft if isinstance(draft, dict) else None
+
+
+# Drafts are kept for this long without a change, then start again.
+DRAFT_DAYS = 30
+
+
+def load_draft(user_id: uuid.UUID) -> dict[str, Any] | None:
+    """The reporter's unfinished report: it survives a sign-in timeout, never another user's."""
+    row = db.session.get(ReportDraft, user_id)
+    if row is None:
+        return None
+    if row.updated_at < utcnow() - dt.timedelta(days=DRAFT_DAYS):
+        discard_draft(user_id)
+        return None
+    return open_draft(user_id, row.sealed)
+
+
+def store_draft(user_id: uuid.UUID, draft: dict[str, Any]) -> None:
+    row = db.session.get(ReportDraft, user_id)
+    sealed = seal_draft(user_id, draft)
+    if row is None:
+        db.session.add(ReportDraft(user_id=user_id, sealed=sealed))
+    else:
+        row.sealed = sealed
+        row.updated_at = utcnow()
+    db.session.commit()
+
+
+def discard_draft(user_id: uuid.UUID) -> None:
+    row = db.session.get(ReportDraft, user_id)
+    if row is not None:
+        db.session.delete(row)
+        db.session.commit()

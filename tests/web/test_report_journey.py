@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from typing import Any
@@ -18,7 +19,6 @@ from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS
 from casetracker.extensions import db
 from casetracker.models import AuditEvent, Case, CasePerson, ChronologyEntry, Report, User, WebSession
 from casetracker.services import case_store
-from casetracker.web.report.views import DRAFT_KEY
 from tests.conftest import make_user, post_form, sign_in
 
 ALL_NO = dict.fromkeys(HARM_THRESHOLD_QUESTION_IDS, "no")
@@ -128,9 +128,10 @@ def test_a_concern_about_a_colleague_with_a_yes_is_an_allegation_for_the_head(
     reference = reference_in(page)
     # The reference is shown once; the draft is gone.
     assert client.get("/report/sent").status_code == 302
-    with client.session_transaction() as session:
-        assert DRAFT_KEY not in session
     with app.app_context():
+        from casetracker.models import ReportDraft
+
+        assert db.session.scalars(select(ReportDraft)).all() == []
         case = db.session.scalars(select(Case).where(Case.reference == reference)).one()
         assert case.kind == "allegation"
         assert case.case_manager_office == "headteacher"
@@ -307,7 +308,15 @@ def test_skipping_ahead_goes_back_to_the_first_unanswered_question(app: Flask, p
     assert client.get("/report/check").headers["Location"] == "/report/kind"
 
 
-def test_the_draft_is_kept_sealed_in_the_session(app: Flask, people: dict[str, User]) -> None:
+def test_the_draft_is_sealed_in_the_database_and_survives_a_sign_in_timeout(
+    app: Flask, people: dict[str, User]
+) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from casetracker.models import ReportDraft
+
     client = signed_in(app, people["ta"])
     post_form(client, "/report", {"immediate_danger": "no"})
     post_form(client, "/report/kind", {"concern": "colleague"})
@@ -315,10 +324,20 @@ def test_the_draft_is_kept_sealed_in_the_session(app: Flask, people: dict[str, U
     post_form(client, "/report/questions", ALL_NO)
     post_form(client, "/report/details", details())
     with app.app_context():
-        stored = " ".join(row.data for row in db.session.scalars(select(WebSession)))
-    assert DRAFT_KEY in stored
-    for secret in ("locked room", "Amira", str(people["teacher"].person_id)):
-        assert secret not in stored
+        sealed = " ".join(json.dumps(row.sealed) for row in db.session.scalars(select(ReportDraft)))
+        sessions = " ".join(row.data for row in db.session.scalars(select(WebSession)))
+        assert sealed
+        for secret in ("locked room", "Amira", str(people["teacher"].person_id)):
+            assert secret not in sealed and secret not in sessions
+        # The session times out...
+        old = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+        db.session.execute(update(WebSession).values(last_seen_at=old))
+        db.session.commit()
+    assert client.get("/report/check").status_code == 302  # signed out
+    # ...and after signing in again the answers are all still there.
+    again = signed_in(app, people["ta"])
+    page = again.get("/report/check").get_data(as_text=True)
+    assert "locked room" in page
 
 
 # Validation --------------------------------------------------------------------------------------

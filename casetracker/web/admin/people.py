@@ -38,7 +38,7 @@ def _account(person: Person) -> User:
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 6 else 1
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 1  # "²" is a digit to isdigit()
 
 
 @bp.route("/people")

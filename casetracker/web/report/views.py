@@ -1,7 +1,8 @@
 """Raising a concern (signed in): a concern about another adult, a self-referral, whistleblowing.
 
-GOV.UK question pages. The answers so far live in the server-side session under one key
-(sealed: see services.reporter_view) and are dropped when the report is sent. Each page sends
+GOV.UK question pages. The answers so far are kept sealed (encrypted) in the database, one draft
+per reporter, so they survive a sign-in timeout (see services.reporter_view); the draft is
+deleted when the report is sent. Each page sends
 anyone who skipped ahead back to the first question they have not answered; a "Change" link from
 the check-answers page carries `check=1`, so that the page returns there when it is done.
 """
@@ -53,7 +54,7 @@ from casetracker.web.report.forms import (
 
 bp = Blueprint("report", __name__, url_prefix="/report")
 
-DRAFT_KEY = "report_draft"
+
 RECEIPT_KEY = "report_receipt"
 # The question pages, in order.
 STEPS = (
@@ -87,11 +88,11 @@ def _actor() -> Actor:
 
 
 def _draft() -> dict[str, Any]:
-    return reporter_view.open_draft(_actor().user_id, session.get(DRAFT_KEY)) or {}
+    return reporter_view.load_draft(_actor().user_id) or {}
 
 
 def _save(draft: dict[str, Any]) -> None:
-    session[DRAFT_KEY] = reporter_view.seal_draft(_actor().user_id, draft)
+    reporter_view.store_draft(_actor().user_id, draft)
 
 
 def _subject_person(draft: dict[str, Any]) -> Any:
@@ -655,7 +656,7 @@ def check_answers() -> str | Response:
     form = SendForm()
     if form.validate_on_submit():
         receipt = reporting.submit(_actor(), _submission(draft))
-        session.pop(DRAFT_KEY, None)
+        reporter_view.discard_draft(_actor().user_id)
         session[RECEIPT_KEY] = {"reference": receipt.reference}
         return redirect(url_for("report.confirmation"))
     return render_template(
