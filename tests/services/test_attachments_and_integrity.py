@@ -77,7 +77,9 @@ def test_files_are_stored_under_generated_names_and_audited_with_their_hash(app:
         db.session.commit()
         assert back.data == b"%PDF-1.4 evidence"
         assert back.filename == "passwd.pdf"
-        events = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == str(stored.id))).all()
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.object_id == str(stored.id)).order_by(AuditEvent.seq)
+        ).all()
         assert [e.action for e in events] == ["attachment.uploaded", "attachment.downloaded"]
         assert {e.secret["sha256"] for e in events} == {crypto.sha256_hex(b"%PDF-1.4 evidence")}
         assert "sha256" not in str([e.details for e in events])  # the hash itself is encrypted

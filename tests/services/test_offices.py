@@ -45,7 +45,7 @@ def actor_for(user: User) -> Actor:
 
 
 def events(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)))
 
 
 def holder_of(office: Office, *, acting: bool = False) -> list[str]:
