@@ -62,3 +62,43 @@ def test_password_reset_email_over_smtp_names_nobody(app: Flask, smtp_server: Co
     text = message.get_payload(decode=True).decode()
     assert "Zeb" not in text and "Quill" not in text
     assert "/reset-password/" in text
+
+
+def test_every_email_of_a_report_names_nobody_and_says_nothing_of_it(app: Flask, smtp_server: Collector) -> None:
+    """A report about the head, a potential allegation: the chair, the DSL and the reporter are
+    emailed through a real SMTP server, and no message carries a name, the content or the kind."""
+    from casetracker.domain.people import Office, Role
+    from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS, ReportKind, ThresholdAnswer
+    from casetracker.services import reporting
+    from tests.conftest import make_user
+    from tests.services.test_reporting import actor_of
+
+    head = make_user(app, "Hester Quill", office=Office.HEADTEACHER)
+    chair = make_user(app, "Chidi Quill", office=Office.CHAIR, roles=(Role.GOVERNOR,))
+    dsl = make_user(app, "Dana Quill", office=Office.DSL)
+    reporter = make_user(app, "Remy Quill")
+    with app.test_request_context():
+        reporting.submit(
+            actor_of(app, reporter),
+            reporting.Submission(
+                kind=ReportKind.ALLEGATION,
+                answers={"what_happened": "Fictional: pushed a pupil against a wall", "children": ["Pupil Zed"]},
+                threshold_answers=dict.fromkeys(HARM_THRESHOLD_QUESTION_IDS, ThresholdAnswer.YES),
+                subject_person_id=head.person_id,
+            ),
+        )
+    recipients = {message["To"] for message in smtp_server.messages}
+    assert recipients == {chair.email, dsl.email, reporter.email}
+    for message in smtp_server.messages:
+        text = (message["Subject"] + message.get_payload(decode=True).decode()).lower()
+        for leak in (
+            "quill",
+            "hester",
+            "pushed",
+            "pupil zed",
+            "allegation",
+            "low-level",
+            "whistleblowing",
+            "self-referral",
+        ):
+            assert leak not in text, (leak, message["To"])
