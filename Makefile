@@ -9,7 +9,7 @@ PG_PORT ?= 55432
 export CASETRACKER_ENV ?= development
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench test-sqlite test-postgres lint format assets keys migrate seed clean
+.PHONY: help run test soak bench test-sqlite test-postgres lint format assets keys migrate seed clean
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ test-postgres: $(VENV)/.installed assets ## The suite on a throwaway PostgreSQL 
 	@url=$$(scripts/pg-test-cluster start $(PG_DIR) $(PG_PORT)) && \
 	  CASETRACKER_TEST_DATABASE_URL=$$url $(BIN)/pytest -m "not browser"; status=$$?; \
 	  scripts/pg-test-cluster stop $(PG_DIR) $(PG_PORT); exit $$status
+
+soak: $(VENV)/.installed assets ## Long runs: every form fuzzed with 500 hostile examples (not part of make test)
+	CASETRACKER_FUZZ_EXAMPLES=500 $(BIN)/pytest tests/web/test_forms_fuzz.py
 
 bench: $(VENV)/.installed assets ## Performance scripts that print ratios (not part of make test)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script 2>&1 | grep -v '^INFO'; done

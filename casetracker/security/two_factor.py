@@ -13,6 +13,8 @@ from markupsafe import Markup
 ISSUER = "Casetracker"
 STEP_SECONDS = 30
 RECOVERY_CODE_COUNT = 10
+# The most a QR code holds (version 40, error correction M, bytes); the URI is ASCII once encoded.
+QR_CAPACITY = 2331
 
 
 def new_secret() -> str:
@@ -20,7 +22,12 @@ def new_secret() -> str:
 
 
 def provisioning_uri(secret: str, account_name: str, school_name: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=account_name, issuer_name=f"{ISSUER} ({school_name})")
+    uri = pyotp.TOTP(secret).provisioning_uri(name=account_name, issuer_name=f"{ISSUER} ({school_name})")
+    if len(uri) > QR_CAPACITY:
+        # A long school name or address in another script (each letter percent-encoded) would not
+        # fit in the QR code: the app then labels the account just "Casetracker".
+        uri = pyotp.TOTP(secret).provisioning_uri(name=ISSUER, issuer_name=ISSUER)
+    return uri
 
 
 def qr_svg(uri: str) -> Markup:

@@ -121,6 +121,8 @@ class CredentialChangeForm(CleanForm):
         value = (field.data or "").strip()
         if not value:
             raise ValidationError("Enter the new email address")
+        if len(value.lower()) > MAX_EMAIL_LENGTH:  # the lower case is stored, and can be longer ("İ")
+            raise ValidationError(f"New email address must be {MAX_EMAIL_LENGTH} characters or fewer")
         if not EMAIL_PATTERN.match(value):
             raise ValidationError("Enter an email address in the correct format, like name@example.com")
 

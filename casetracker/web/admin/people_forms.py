@@ -83,6 +83,9 @@ class PersonForm(FlaskForm):
 
     def validate_email(self, field: Any) -> None:
         value = (field.data or "").strip()
+        if value and len(people.normalise_email(value) or "") > people.MAX_EMAIL_LENGTH:
+            # Lower case can be longer ("İ" becomes "i̇"): it is the lower case that is stored.
+            raise ValidationError(f"Email address must be {people.MAX_EMAIL_LENGTH} characters or fewer")
         if value and not people.is_valid_email(value):
             raise ValidationError("Enter an email address in the correct format, like name@example.com")
 

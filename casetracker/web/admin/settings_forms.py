@@ -83,6 +83,8 @@ class SettingsForm(CleanForm):
 
     def validate_lado_email(self, field: Field) -> None:
         value = (field.data or "").strip()
+        if len(value.lower()) > MAX_EMAIL_LENGTH:  # the lower case is stored, and can be longer ("İ")
+            raise ValidationError(f"LADO email address must be {MAX_EMAIL_LENGTH} characters or fewer")
         if value and not EMAIL_PATTERN.match(value):
             raise ValidationError("Enter an email address in the correct format, like name@example.com")
 
