@@ -140,4 +140,5 @@ def test_a_decryption_failure_is_an_incident_page_audit_and_alert(app: Flask) ->
             db.session.scalars(select(AuditEvent).where(AuditEvent.action == "integrity.failure")).one().outcome
             == "failure"
         )
+        db.session.remove()  # give its connection back before the pool goes
         db.engine.dispose()

@@ -69,6 +69,7 @@ def test_unexpected_error_shows_a_plain_500(app: Flask) -> None:
     with fresh.app_context():
         from casetracker.extensions import db
 
+        db.session.remove()
         db.engine.dispose()
     assert response.status_code == 500
     page = response.get_data(as_text=True)
