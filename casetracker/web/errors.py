@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from casetracker import crypto
 from casetracker.extensions import db
+from casetracker.services.case_access import CaseNotFoundError
 from casetracker.services.integrity import report_integrity_incident
 
 # An integrity failure is answered like any server fault (nothing about the record is shown);
@@ -50,6 +51,12 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         report_integrity_incident(error)
         return render_template("errors/integrity.html", title="This record could not be read safely"), INTEGRITY_STATUS
+
+    @app.errorhandler(CaseNotFoundError)
+    def case_not_found(_: CaseNotFoundError) -> tuple[str, int]:
+        # A case the user may not see is answered exactly as one that does not exist.
+        db.session.rollback()
+        return render_error(404)
 
     @app.errorhandler(crypto.DestroyedError)
     def destroyed(_: crypto.DestroyedError) -> tuple[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -87,24 +88,41 @@ def _managed_case_or_404(case_id: uuid.UUID):  # type: ignore[no-untyped-def]
         abort(404)
 
 
+def _posted_person(prefix: str) -> uuid.UUID | None:
+    """The person chosen on a case-page form; the service checks they exist."""
+    form = PersonChoiceForm(prefix=prefix)
+    form.person.validate_choice = False  # no need to load the whole directory to read one id
+    if not form.validate_on_submit():
+        return None
+    try:
+        return uuid.UUID(form.person.data)
+    except (TypeError, ValueError):
+        return None
+
+
+def _back_to_case(case_id: uuid.UUID, action: Callable[[], object], done: str) -> Response:
+    """Carry out one case-manager action and return to the case with what happened."""
+    try:
+        action()
+    except case_management.CaseManagementError as error:
+        db.session.rollback()
+        flash(f"{error}.", "important")
+    else:
+        flash(done, "success")
+    return redirect(url_for("cases.show_case", case_id=case_id))
+
+
 @bp.route("/<uuid:case_id>/collaborators", methods=["POST"])
 @requires(is_signed_in)
 def add_collaborator(case_id: uuid.UUID) -> Response:
     case = _managed_case_or_404(case_id)
-    form = PersonChoiceForm(prefix="collaborator")
-    form.person.choices = [(str(u.id), "") for u in db.session.scalars(select(User))]
-    if not form.validate_on_submit():
+    user_id = _posted_person("collaborator")
+    if user_id is None:
         flash("Choose a person to add.", "important")
         return redirect(url_for("cases.show_case", case_id=case_id))
-    try:
-        case_management.add_collaborator(_actor(), case, uuid.UUID(form.person.data))
-        flash("Collaborator added.", "success")
-    except case_management.CaseManagementError as error:
-        db.session.rollback()
-        flash(f"{error}.", "important")
-    except CaseNotFoundError:
-        abort(404)
-    return redirect(url_for("cases.show_case", case_id=case_id))
+    return _back_to_case(
+        case_id, lambda: case_management.add_collaborator(_actor(), case, user_id), "Collaborator added."
+    )
 
 
 @bp.route("/<uuid:case_id>/collaborators/<uuid:collaborator_id>/remove", methods=["POST"])
@@ -113,34 +131,25 @@ def remove_collaborator(case_id: uuid.UUID, collaborator_id: uuid.UUID) -> Respo
     case = _managed_case_or_404(case_id)
     if not SubmitOnlyForm().validate_on_submit():
         abort(400)
-    try:
-        case_management.remove_collaborator(_actor(), case, collaborator_id)
-        flash("Collaborator removed.", "success")
-    except case_management.CaseManagementError as error:
-        db.session.rollback()
-        flash(f"{error}.", "important")
-    except CaseNotFoundError:
-        abort(404)
-    return redirect(url_for("cases.show_case", case_id=case_id))
+    return _back_to_case(
+        case_id, lambda: case_management.remove_collaborator(_actor(), case, collaborator_id), "Collaborator removed."
+    )
 
 
 @bp.route("/<uuid:case_id>/implicated", methods=["POST"])
 @requires(is_signed_in)
 def implicate_person(case_id: uuid.UUID) -> Response:
     case = _managed_case_or_404(case_id)
-    form = PersonChoiceForm(prefix="implicate")
-    form.person.choices = [(str(p.id), "") for p in db.session.scalars(select(Person))]
-    if not form.validate_on_submit():
+    person_id = _posted_person("implicate")
+    if person_id is None:
         flash("Choose a person from the staff directory.", "important")
         return redirect(url_for("cases.show_case", case_id=case_id))
     try:
-        moved = case_management.implicate(_actor(), case, uuid.UUID(form.person.data))
+        moved = case_management.implicate(_actor(), case, person_id)
     except case_management.CaseManagementError as error:
         db.session.rollback()
         flash(f"{error}.", "important")
         return redirect(url_for("cases.show_case", case_id=case_id))
-    except CaseNotFoundError:
-        abort(404)
     if moved:
         flash("The case has moved to another office-holder, because of who is now implicated.", "success")
         return redirect(url_for("cases.inbox"))
