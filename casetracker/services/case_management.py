@@ -186,6 +186,9 @@ class CaseView:
     collaborators: list[tuple[CaseCollaborator, User]]
     messages: list[Message]
     can_manage: bool
+    # Who made each report, by report id: shown to the case manager; a named whistleblower's
+    # identity is never shown to collaborators (DOMAIN.md section 2: the discloser is protected).
+    reporter_names: dict[uuid.UUID, str]
 
 
 def open_case(actor: Actor, case_id: uuid.UUID) -> CaseView:
@@ -206,6 +209,13 @@ def open_case(actor: Actor, case_id: uuid.UUID) -> CaseView:
         if not subject_name and subject_link.description:
             subject_name = str(subject_link.description.get("name", ""))
     messages = list(db.session.scalars(select(Message).where(Message.case_id == case.id).order_by(Message.sent_at)))
+    can_manage = can_manage_case(actor, relation_to(actor, case))
+    reporter_names = {}
+    for report in reports:
+        person_id = (report.reporter or {}).get("person_id")
+        if person_id and (can_manage or case.kind != "whistleblowing"):
+            person = db.session.get(Person, uuid.UUID(person_id))
+            reporter_names[report.id] = person.full_name if person else ""
     return CaseView(
         case=case,
         reports=reports,
@@ -213,5 +223,6 @@ def open_case(actor: Actor, case_id: uuid.UUID) -> CaseView:
         subject_name=subject_name,
         collaborators=collaborators(case),
         messages=messages,
-        can_manage=can_manage_case(actor, relation_to(actor, case)),
+        can_manage=can_manage,
+        reporter_names=reporter_names,
     )

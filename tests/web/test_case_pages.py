@@ -215,3 +215,30 @@ def test_the_inbox_shows_the_lado_deadline_for_a_potential_allegation(app: Flask
     assert "Consult the LADO by" in page
     assert "at 11:59pm" in page
     assert "Under 1 month" in page
+
+
+def test_the_case_manager_sees_who_reported_and_a_whistleblower_stays_hidden_from_collaborators(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    with app.test_request_context():
+        wb = reporting.submit(
+            actor_of(app, people["reporter"]),
+            reporting.Submission(
+                kind=ReportKind.WHISTLEBLOWING, answers={"what_happened": "Fictional records changed"}
+            ),
+        )
+    head = app.test_client()
+    sign_in(head, people["head"])
+    assert "Reported by Rae Reporter" in head.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "Reported by Rae Reporter" in head.get(f"/cases/{wb.case_id}").get_data(as_text=True)
+    post_form(
+        head,
+        f"/cases/{wb.case_id}/collaborators",
+        {"collaborator-person": str(people["collaborator"].id)},
+        token_from=f"/cases/{wb.case_id}",
+    )
+    helper = app.test_client()
+    sign_in(helper, people["collaborator"])
+    page = helper.get(f"/cases/{wb.case_id}").get_data(as_text=True)
+    assert "Fictional records changed" in page
+    assert "Rae Reporter" not in page
