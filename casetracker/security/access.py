@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor
 from casetracker.extensions import db
-from casetracker.models import OfficeHolding, utcnow
+from casetracker.models import OfficeHolding, User, utcnow
 
 ACCESS_ATTR = "_casetracker_access"
 # Flask's own static route cannot carry an attribute (it is a bound method).
@@ -68,17 +68,17 @@ def current_offices(person_id: Any) -> frozenset[Office]:
     return frozenset(Office(office) for office in rows)
 
 
+def actor_for(user: User) -> Actor:
+    """A user account as the domain rules see it, with the offices its person holds now."""
+    return Actor(user_id=user.id, person_id=user.person_id, roles=user.roles, offices=current_offices(user.person_id))
+
+
 def current_actor() -> Actor | None:
     """The signed-in user as the domain rules see them (built once per request)."""
     if not current_user.is_authenticated:
         return None
     if "actor" not in g:
-        g.actor = Actor(
-            user_id=current_user.id,
-            person_id=current_user.person_id,
-            roles=current_user.roles,
-            offices=current_offices(current_user.person_id),
-        )
+        g.actor = actor_for(current_user)
     actor: Actor = g.actor
     return actor
 

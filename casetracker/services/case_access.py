@@ -20,47 +20,65 @@ class CaseNotFoundError(LookupError):
     """No such case, or one the actor may not see: the two are never told apart."""
 
 
-def relation_to(actor: Actor, case: Case) -> CaseRelation:
+def relations_to(actor: Actor, cases: list[Case]) -> dict[uuid.UUID, CaseRelation]:
+    """How the actor stands to each case, in two indexed queries however many cases there are."""
+    if not cases:
+        return {}
     index = keyring().blind_index(actor.person_id)
-    implicated = db.session.scalar(
-        select(CasePerson.id)
-        .where(
-            CasePerson.case_id == case.id,
-            CasePerson.role == "implicated",
-            CasePerson.person_index == index,
-            CasePerson.removed_at.is_(None),
+    ids = [case.id for case in cases]
+    implicated = set(
+        db.session.scalars(
+            select(CasePerson.case_id).where(
+                CasePerson.case_id.in_(ids),
+                CasePerson.role == "implicated",
+                CasePerson.person_index == index,
+                CasePerson.removed_at.is_(None),
+            )
         )
-        .limit(1)
     )
-    manager_office = Office(case.case_manager_office) if case.case_manager_office else None
-    collaborator = db.session.scalar(
-        select(CaseCollaborator.id)
-        .where(
-            CaseCollaborator.case_id == case.id,
-            CaseCollaborator.user_id == actor.user_id,
-            CaseCollaborator.removed_at.is_(None),
+    collaborating = set(
+        db.session.scalars(
+            select(CaseCollaborator.case_id).where(
+                CaseCollaborator.case_id.in_(ids),
+                CaseCollaborator.user_id == actor.user_id,
+                CaseCollaborator.removed_at.is_(None),
+            )
         )
-        .limit(1)
     )
-    return CaseRelation(
-        is_case_manager=manager_office is not None and manager_office in actor.offices,
-        is_collaborator=collaborator is not None,
-        is_subject=case.subject_index == index,
-        is_implicated=implicated is not None,
-    )
+    return {
+        case.id: CaseRelation(
+            is_case_manager=case.case_manager_office is not None and Office(case.case_manager_office) in actor.offices,
+            is_collaborator=case.id in collaborating,
+            is_subject=case.subject_index == index,
+            is_implicated=case.id in implicated,
+        )
+        for case in cases
+    }
+
+
+def relation_to(actor: Actor, case: Case) -> CaseRelation:
+    return relations_to(actor, [case])[case.id]
+
+
+def case_and_relation(actor: Actor, case_id: uuid.UUID) -> tuple[Case, CaseRelation]:
+    """The case and how the actor stands to it, if they may see it; else CaseNotFoundError."""
+    case = db.session.get(Case, case_id)
+    if case is None or case.destroyed_at is not None:
+        raise CaseNotFoundError(str(case_id))
+    relation = relation_to(actor, case)
+    if not can_view_case(actor, relation):
+        raise CaseNotFoundError(str(case_id))
+    return case, relation
 
 
 def case_for(actor: Actor, case_id: uuid.UUID) -> Case:
-    case = db.session.get(Case, case_id)
-    if case is None or case.destroyed_at is not None or not can_view_case(actor, relation_to(actor, case)):
-        raise CaseNotFoundError(str(case_id))
-    return case
+    return case_and_relation(actor, case_id)[0]
 
 
 def managed_case_for(actor: Actor, case_id: uuid.UUID) -> Case:
     """A case the actor manages. A collaborator, who may only look, is answered as anyone else."""
-    case = case_for(actor, case_id)
-    if not can_manage_case(actor, relation_to(actor, case)):
+    case, relation = case_and_relation(actor, case_id)
+    if not can_manage_case(actor, relation):
         raise CaseNotFoundError(str(case_id))
     return case
 
@@ -75,16 +93,19 @@ def visible_cases(actor: Actor) -> list[Case]:
     collaborating = select(CaseCollaborator.case_id).where(
         CaseCollaborator.user_id == actor.user_id, CaseCollaborator.removed_at.is_(None)
     )
-    candidates = db.session.scalars(
-        select(Case)
-        .where(
-            Case.destroyed_at.is_(None),
-            Case.status != "draft",
-            Case.case_manager_office.in_(offices) | Case.id.in_(collaborating),
+    candidates = list(
+        db.session.scalars(
+            select(Case)
+            .where(
+                Case.destroyed_at.is_(None),
+                Case.status != "draft",
+                Case.case_manager_office.in_(offices) | Case.id.in_(collaborating),
+            )
+            .order_by(Case.opened_at.desc())
         )
-        .order_by(Case.opened_at.desc())
     )
-    return [case for case in candidates if can_view_case(actor, relation_to(actor, case))]
+    relations = relations_to(actor, candidates)
+    return [case for case in candidates if can_view_case(actor, relations[case.id])]
 
 
 def attachment_for(actor: Actor, case_id: uuid.UUID, attachment_id: uuid.UUID) -> Attachment:

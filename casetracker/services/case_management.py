@@ -193,9 +193,9 @@ class CaseView:
 
 def open_case(actor: Actor, case_id: uuid.UUID) -> CaseView:
     """The case page's data. The view is audited and committed before anything is shown."""
-    from casetracker.services.case_access import case_for
+    from casetracker.services.case_access import case_and_relation
 
-    case = case_for(actor, case_id)
+    case, relation = case_and_relation(actor, case_id)
     case_store.record_case_view(actor.user_id, case)
     reports = list(db.session.scalars(select(Report).where(Report.case_id == case.id).order_by(Report.submitted_at)))
     subject_name = ""
@@ -209,7 +209,7 @@ def open_case(actor: Actor, case_id: uuid.UUID) -> CaseView:
         if not subject_name and subject_link.description:
             subject_name = str(subject_link.description.get("name", ""))
     messages = list(db.session.scalars(select(Message).where(Message.case_id == case.id).order_by(Message.sent_at)))
-    can_manage = can_manage_case(actor, relation_to(actor, case))
+    can_manage = can_manage_case(actor, relation)
     reporter_names = {}
     for report in reports:
         person_id = (report.reporter or {}).get("person_id")

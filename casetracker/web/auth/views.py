@@ -6,10 +6,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from casetracker.domain.policy import Actor, is_signed_in
+from casetracker.domain.policy import is_signed_in
 from casetracker.extensions import limiter
+from casetracker.models import User
 from casetracker.security import two_factor as totp
-from casetracker.security.access import current_actor, current_offices, is_safe_next, public, requires
+from casetracker.security.access import actor_for, current_actor, is_safe_next, public, requires
 from casetracker.services import sign_in as service
 from casetracker.services.school import current_school
 from casetracker.web.auth.forms import (
@@ -36,14 +37,8 @@ def _next_url() -> str:
     return target if target and is_safe_next(target) else url_for("home.dashboard")
 
 
-def _needs_two_factor(user: object) -> bool:
-    actor = Actor(
-        user_id=user.id,  # type: ignore[attr-defined]
-        person_id=user.person_id,  # type: ignore[attr-defined]
-        roles=user.roles,  # type: ignore[attr-defined]
-        offices=current_offices(user.person_id),  # type: ignore[attr-defined]
-    )
-    return actor.needs_two_factor or user.has_two_factor  # type: ignore[attr-defined]
+def _needs_two_factor(user: User) -> bool:
+    return actor_for(user).needs_two_factor or user.has_two_factor
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
