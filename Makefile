@@ -65,7 +65,7 @@ test: $(VENV)/.installed assets ## Install what the tests need and run the whole
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: $(VENV)/.installed assets ## The suite on SQLite (with the browser tests)
-	CASETRACKER_TEST_DATABASE_URL= $(BIN)/pytest
+	CASETRACKER_TEST_DATABASE_URL= CASETRACKER_ARTIFACTS=$(CURDIR)/test-artifacts $(BIN)/pytest
 
 test-postgres: $(VENV)/.installed assets ## The suite on a throwaway PostgreSQL cluster (no browser tests)
 	@scripts/pg-test-cluster stop $(PG_DIR) $(PG_PORT)

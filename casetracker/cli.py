@@ -6,7 +6,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from casetracker.commands import audit, demo, keys, school, staff, users
+    from casetracker.commands import audit, demo, keys, reminders, school, staff, users
 
-    for group in (audit.group, demo.group, keys.group, school.group, staff.group, users.group):
+    for group in (
+        audit.group,
+        demo.group,
+        keys.group,
+        reminders.group,
+        school.group,
+        staff.group,
+        users.group,
+    ):
         app.cli.add_command(group)

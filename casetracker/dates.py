@@ -31,3 +31,13 @@ def govuk_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     return f"{govuk_date(value)} at {govuk_time(value)}"
+
+
+def govuk_iso_date(value: str | None) -> str:
+    """A date stored as ISO text (2026-04-02), as GOV.UK writes it; anything else as it is."""
+    if not value:
+        return ""
+    try:
+        return govuk_date(dt.date.fromisoformat(value))
+    except ValueError:
+        return value

@@ -8,9 +8,9 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 
-from casetracker.dates import govuk_date, govuk_datetime
+from casetracker.dates import govuk_date, govuk_datetime, govuk_iso_date
 from casetracker.domain.people import Office, SchoolType
-from casetracker.domain.policy import is_administrator, is_office_holder
+from casetracker.domain.policy import is_administrator, is_governor, is_office_holder
 from casetracker.security.access import current_actor
 from casetracker.services.school import current_school
 from casetracker.web.fields import error_summary
@@ -25,10 +25,12 @@ OFFICE_HOLDER_PAGES: list[tuple[str, str]] = [
     ("Office changes", "offices.list_requests"),
     ("Declarations of interest", "offices.list_declarations"),
 ]
+GOVERNOR_PAGES: list[tuple[str, str]] = [("Oversight", "oversight.report")]
 ADMINISTRATOR_PAGES: list[tuple[str, str]] = [
     ("People", "admin.list_people"),
     ("Offices", "admin.list_offices"),
     ("School settings", "admin.edit_settings"),
+    ("Audit trail", "admin.audit_trail"),
 ]
 
 
@@ -40,6 +42,8 @@ def navigation() -> list[dict[str, Any]]:
     items += SIGNED_IN_PAGES
     if is_office_holder(actor):
         items += [(text, endpoint) for text, endpoint in OFFICE_HOLDER_PAGES]
+    if is_governor(actor):
+        items += GOVERNOR_PAGES
     if is_administrator(actor):
         items += [(text, endpoint) for text, endpoint in ADMINISTRATOR_PAGES]
     items.append(("Your account", "auth.account"))
@@ -59,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(error_summary)
     app.jinja_env.filters["govuk_date"] = govuk_date
     app.jinja_env.filters["govuk_datetime"] = govuk_datetime
+    app.jinja_env.filters["iso_date"] = govuk_iso_date
     app.jinja_env.filters["office_label"] = office_label
 
     @app.context_processor

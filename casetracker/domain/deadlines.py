@@ -62,9 +62,11 @@ def lado_consultation_due(received_at: dt.datetime, clock: LadoClock, bank_holid
     return end_of_day(add_working_days(local_day, clock.amount, bank_holidays))
 
 
-def written_confirmation_due(decided_at: dt.datetime, bank_holidays: Container[dt.date]) -> dt.datetime:
-    """Written confirmation of a suspension: within one working day."""
-    return end_of_day(add_working_days(decided_at.astimezone(LONDON).date(), 1, bank_holidays))
+def written_confirmation_due(
+    decided_at: dt.datetime, bank_holidays: Container[dt.date], working_days: int = 1
+) -> dt.datetime:
+    """Written confirmation of a suspension: within one working day (the guidance edition's default)."""
+    return end_of_day(add_working_days(decided_at.astimezone(LONDON).date(), working_days, bank_holidays))
 
 
 class AgeBand(StrEnum):

@@ -35,6 +35,12 @@ def is_office_holder(actor: Actor) -> bool:
     return bool(actor.offices)
 
 
+def is_governor(actor: Actor) -> bool:
+    """The governing board: governors, and the chair and vice-chair (who sees only anonymised
+    figures unless a case is routed to them)."""
+    return Role.GOVERNOR in actor.roles or bool(actor.offices & {Office.CHAIR, Office.VICE_CHAIR})
+
+
 def is_signed_in(actor: Actor) -> bool:
     return True
 
@@ -70,6 +76,11 @@ def can_manage_case(actor: Actor, relation: CaseRelation) -> bool:
     """Only the case manager runs the case (adds collaborators, marks people implicated, writes
     to the reporter); collaborators may look."""
     return relation.is_case_manager and can_view_case(actor, relation)
+
+
+def can_export_case(actor: Actor, relation: CaseRelation) -> bool:
+    """The chronology leaves the system only at the case manager's hand (and is audited)."""
+    return can_manage_case(actor, relation)
 
 
 def can_view_case(actor: Actor, relation: CaseRelation) -> bool:

@@ -44,6 +44,12 @@ class Case(Base):
     # The subject, as a keyed HMAC of their directory id: "all concerns about this person"
     # and "this user may not see this case" are indexed queries that name nobody.
     subject_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    # What the dashboard counts, kept in clear so it never decrypts a case it only counts. These
+    # are projections of the chronology, refreshed by services/case_running after every write.
+    potential_allegation: Mapped[bool] = mapped_column(default=False)
+    lado_due_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    next_due_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    pattern_review_pending: Mapped[bool] = mapped_column(default=False)
 
     summary_enc: Mapped[bytes | None] = encrypted_column()
     details_enc: Mapped[bytes | None] = encrypted_column()

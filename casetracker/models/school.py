@@ -25,6 +25,8 @@ class School(Base):
     lado_clock_unit: Mapped[str] = mapped_column(String(20), default=LadoClockUnit.WORKING_DAYS.value)
     lado_clock_amount: Mapped[int] = mapped_column(default=1)
     pattern_window_months: Mapped[int] = mapped_column(default=12)
+    # KCSIE leaves it to the school whether a false allegation stays on the personnel record.
+    remove_false_allegations: Mapped[bool] = mapped_column(default=False)
 
     terms: Mapped[list[TermDate]] = relationship(
         back_populates="school", order_by="TermDate.starts_on", cascade="all, delete-orphan"

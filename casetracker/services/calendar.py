@@ -26,7 +26,7 @@ def lado_clock() -> LadoClock:
 def lado_due(case: Case) -> dt.datetime | None:
     """When the LADO must be consulted, for a case that is (or may be) an allegation."""
     details = case.details or {}
-    if case.kind != "allegation" and not details.get("potential_allegation"):
+    if case.kind != "allegation" and not (case.potential_allegation or details.get("potential_allegation")):
         return None
     started = details.get("lado_clock_started_at")
     received = dt.datetime.fromisoformat(started) if started else case.opened_at

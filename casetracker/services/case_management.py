@@ -18,7 +18,7 @@ from casetracker.domain.policy import Actor, can_manage_case
 from casetracker.domain.routing import needs_rerouting
 from casetracker.extensions import db
 from casetracker.models import Case, CaseCollaborator, CasePerson, Message, Person, Report, User, utcnow
-from casetracker.services import case_store, routing
+from casetracker.services import case_running, case_store, routing
 from casetracker.services.case_access import CaseNotFoundError, relation_to
 from casetracker.services.notifications import absolute_url, send_email_quietly
 
@@ -58,7 +58,11 @@ def add_collaborator(actor: Actor, case: Case, user_id: uuid.UUID) -> None:
         raise CaseManagementError("This person can already see the case")
     db.session.add(CaseCollaborator(case_id=case.id, user_id=user.id, added_by_id=actor.user_id))
     case_store.add_entry(
-        case, "access", {"text": "A collaborator was added to the case."}, occurred_at=utcnow(), author=_author(actor)
+        case,
+        "access",
+        {"text": "A collaborator was added to the case."},
+        occurred_at=utcnow(),
+        author=case_running.author_of(actor),
     )
     audit.record(
         "case.collaborator_added", actor_user_id=actor.user_id, object_type="user", object_id=user.id, case_id=case.id
@@ -77,7 +81,7 @@ def remove_collaborator(actor: Actor, case: Case, collaborator_id: uuid.UUID) ->
         "access",
         {"text": "A collaborator was removed from the case."},
         occurred_at=utcnow(),
-        author=_author(actor),
+        author=case_running.author_of(actor),
     )
     audit.record(
         "case.collaborator_removed",
@@ -115,7 +119,7 @@ def implicate(actor: Actor, case: Case, person_id: uuid.UUID) -> bool:
         "access",
         {"text": "Someone was marked as implicated and can no longer see the case."},
         occurred_at=utcnow(),
-        author=_author(actor),
+        author=case_running.author_of(actor),
     )
     audit.record(
         "case.person_implicated", actor_user_id=actor.user_id, object_type="case", object_id=case.id, case_id=case.id
@@ -129,13 +133,7 @@ def implicate(actor: Actor, case: Case, person_id: uuid.UUID) -> bool:
             moved = True
     db.session.commit()
     if decision is not None and moved:
-        routing.alert_if_no_case_manager(decision)
-        for email in routing.case_manager_addresses(decision.office):
-            send_email_quietly(
-                email,
-                "Casetracker: something needs your attention",
-                f"Sign in: {absolute_url(url_for('auth.sign_in'))}",
-            )
+        routing.tell_new_case_manager(decision)
     return moved
 
 
@@ -170,11 +168,6 @@ def _named_reporter_addresses(case: Case) -> set[str]:
     return addresses
 
 
-def _author(actor: Actor) -> dict[str, Any]:
-    user = db.session.get(User, actor.user_id)
-    return {"user_id": str(actor.user_id), "name": user.person.full_name if user else ""}
-
-
 @dataclass(frozen=True)
 class CaseView:
     """What the case page shows, decrypted once."""
@@ -189,6 +182,9 @@ class CaseView:
     # Who made each report, by report id: shown to the case manager; a named whistleblower's
     # identity is never shown to collaborators (DOMAIN.md section 2: the discloser is protected).
     reporter_names: dict[uuid.UUID, str]
+    subject: Person | None
+    subject_description: dict[str, Any]
+    running: Any  # case_running.RunningView
 
 
 def open_case(actor: Actor, case_id: uuid.UUID) -> CaseView:
@@ -199,30 +195,36 @@ def open_case(actor: Actor, case_id: uuid.UUID) -> CaseView:
     case_store.record_case_view(actor.user_id, case)
     reports = list(db.session.scalars(select(Report).where(Report.case_id == case.id).order_by(Report.submitted_at)))
     subject_name = ""
+    subject: Person | None = None
     subject_link = db.session.scalars(
         select(CasePerson).where(CasePerson.case_id == case.id, CasePerson.role == "subject")
     ).first()
     if subject_link is not None:
         if subject_link.person_ref:
-            person = db.session.get(Person, uuid.UUID(subject_link.person_ref))
-            subject_name = person.full_name if person else ""
+            subject = db.session.get(Person, uuid.UUID(subject_link.person_ref))
+            subject_name = subject.full_name if subject else ""
         if not subject_name and subject_link.description:
             subject_name = str(subject_link.description.get("name", ""))
     messages = list(db.session.scalars(select(Message).where(Message.case_id == case.id).order_by(Message.sent_at)))
     can_manage = can_manage_case(actor, relation)
     reporter_names = {}
+    raised_as = (case.details or {}).get("received_as", case.kind)
     for report in reports:
         person_id = (report.reporter or {}).get("person_id")
-        if person_id and (can_manage or case.kind != "whistleblowing"):
+        if person_id and (can_manage or raised_as != "whistleblowing"):
             person = db.session.get(Person, uuid.UUID(person_id))
             reporter_names[report.id] = person.full_name if person else ""
+    entries = case_store.chronology(case)
     return CaseView(
         case=case,
         reports=reports,
-        chronology=case_store.chronology(case),
+        chronology=entries,
         subject_name=subject_name,
         collaborators=collaborators(case),
         messages=messages,
         can_manage=can_manage,
         reporter_names=reporter_names,
+        subject=subject,
+        subject_description=dict(subject_link.description or {}) if subject_link else {},
+        running=case_running.running_view(actor, case, entries),
     )

@@ -230,7 +230,7 @@ def seed_cases() -> None:
     from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS, ReportKind, ThresholdAnswer, Wrongdoing
     from casetracker.models import Report, User
     from casetracker.security.passwords import hash_password
-    from casetracker.services import reporting
+    from casetracker.services import demo_cases, reporting
 
     by_email = {person.email: person for person in db.session.scalars(select(Person))}
     users = {user.email: user for user in db.session.scalars(select(User))}
@@ -240,7 +240,7 @@ def seed_cases() -> None:
         return Actor(user.id, user.person_id, user.roles)
 
     no = dict.fromkeys(HARM_THRESHOLD_QUESTION_IDS, ThresholdAnswer.NO)
-    supply = next(p for p in by_email.values() if p.staff_type == StaffType.SUPPLY.value)
+    supply = demo_cases.directory(StaffType.SUPPLY)[0]  # the subject of the demo pattern too
     coach = next(p for p in by_email.values() if p.staff_type == StaffType.CONTRACTOR.value)
     reports = [
         (
@@ -305,3 +305,4 @@ def seed_cases() -> None:
     cleaned = DEMO_RECEIPT_CODE.replace("-", "")
     report.receipt_lookup, report.receipt_hash = cleaned[:8], hash_password(cleaned[8:])
     db.session.commit()
+    demo_cases.seed_running_cases(actor(f"ta@{DOMAIN}"), actor(f"governor@{DOMAIN}"))

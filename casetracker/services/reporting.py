@@ -19,7 +19,7 @@ from casetracker.extensions import db
 from casetracker.keystore import keyring
 from casetracker.models import Case, Person, Report, User, utcnow
 from casetracker.security import receipts
-from casetracker.services import case_store, routing
+from casetracker.services import case_running, case_store, patterns, routing
 from casetracker.services.notifications import absolute_url, send_email_quietly
 
 
@@ -38,6 +38,8 @@ class Submission:
     implicates_headteacher: bool = False
     is_non_recent: bool = False
     is_anonymous: bool = False
+    # When it arrived; only the demo and the benchmarks set it (to fill a history of cases).
+    received_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def submit(reporter: Actor | None, submission: Submission) -> Receipt:
         is_potential_allegation=potential,
     )
     decision = routing.decide(routing_input)
-    now = utcnow()
+    now = submission.received_at or utcnow()
     case = case_store.create_case(
         reporter.user_id if reporter and not submission.is_anonymous else None,
         case_store.NewCase(
@@ -92,6 +94,8 @@ def submit(reporter: Actor | None, submission: Submission) -> Receipt:
             details={
                 "routing_input": routing.routing_input_record(routing_input),
                 "potential_allegation": potential,
+                # What it was raised as: a whistleblower keeps their protection if it is reclassified.
+                "received_as": submission.kind.value,
                 "triage": {k: v.value for k, v in (result.answers if result else ())},
             },
             received_at=now,
@@ -110,6 +114,10 @@ def submit(reporter: Actor | None, submission: Submission) -> Receipt:
             author=None,
         )
     routing.record_decision(case, decision, actor_user_id=None, first=True)
+    case.potential_allegation = potential
+    if submission.kind.is_low_level:
+        patterns.check(case)
+    case_running.refresh(case)
     code = None
     if submission.is_anonymous:
         report = db.session.scalars(select(Report).where(Report.case_id == case.id)).one()

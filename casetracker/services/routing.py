@@ -104,7 +104,10 @@ def record_decision(case: Case, decision: RoutingDecision, *, actor_user_id: uui
             case_store.add_entry(
                 case,
                 "action",
-                {"text": f"{action.label}. {action.guidance}", "open": True},
+                {
+                    "text": action.guidance,
+                    "fields": {"action": action.label, "owner": "", "due_on": None, "follow_up": action.value},
+                },
                 occurred_at=utcnow(),
                 author=None,
             )
@@ -132,6 +135,15 @@ def alert_if_no_case_manager(decision: RoutingDecision) -> None:
             "A case has been received for which no office-holder is free to act as case manager. "
             "It must be referred directly to the LADO. Check that every safeguarding office is filled.\n\n"
             f"Sign in: {absolute_url(url_for('auth.sign_in'))}",
+        )
+
+
+def tell_new_case_manager(decision: RoutingDecision) -> None:
+    """After a case moved office (and the move is committed): its new manager is told, without content."""
+    alert_if_no_case_manager(decision)
+    for email in case_manager_addresses(decision.office):
+        send_email_quietly(
+            email, "Casetracker: something needs your attention", f"Sign in: {absolute_url(url_for('auth.sign_in'))}"
         )
 
 

@@ -46,6 +46,8 @@ class SchoolSettings:
     lado_clock_unit: LadoClockUnit
     lado_clock_amount: int
     pattern_window_months: int
+    # KCSIE leaves it to the school whether a false allegation is removed from personnel records.
+    remove_false_allegations: bool = False
 
 
 def current_settings() -> SchoolSettings:
@@ -61,6 +63,7 @@ def current_settings() -> SchoolSettings:
         lado_clock_unit=LadoClockUnit(school.lado_clock_unit),
         lado_clock_amount=school.lado_clock_amount,
         pattern_window_months=school.pattern_window_months,
+        remove_false_allegations=school.remove_false_allegations,
     )
 
 

@@ -206,7 +206,7 @@ def test_a_named_whistleblowers_concern_about_the_head_reaches_the_chair_and_not
     axe.check(head_page)
     assert reference not in head_page.content()
     open_cases(head_page, axe)
-    expect(head_page.get_by_text("There are no cases for you to see.")).to_be_visible()
+    expect(head_page.get_by_text("There are no open cases for you to see.")).to_be_visible()
     expect(head_page.get_by_role("link", name=re.compile(re.escape(reference)))).to_have_count(0)
     content = head_page.content()
     assert reference not in content

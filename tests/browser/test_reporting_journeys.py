@@ -158,7 +158,7 @@ def test_a_teaching_assistants_concern_about_the_head_reaches_the_chair_and_not_
     cases_link.click()
     expect(head_page.get_by_role("heading", name="Cases", exact=True)).to_be_visible()
     axe.check(head_page)
-    expect(head_page.get_by_text("There are no cases for you to see.")).to_be_visible()
+    expect(head_page.get_by_text("There are no open cases for you to see.")).to_be_visible()
     expect(head_page.get_by_role("table")).to_have_count(0)
     assert reference not in head_page.content()
 

@@ -47,6 +47,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from casetracker.domain.entries import ALLEGATION_ENTRIES, EntryType
 from casetracker.domain.people import Office, RelationshipNature, Role
 from casetracker.domain.policy import Actor
 from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS, ReportKind, ThresholdAnswer, Wrongdoing
@@ -60,10 +61,13 @@ from casetracker.models import (
     RelationshipDeclaration,
     TermDate,
     User,
+    utcnow,
 )
 from casetracker.security.access import current_offices
 from casetracker.services import (
     case_management,
+    case_running,
+    case_store,
     declarations,
     offices,
     people,
@@ -560,9 +564,12 @@ class World:
         with self.app.test_request_context():
             if self.case_id is not None:
                 try:
-                    case_for(self.actor("head"), self.case_id)
+                    case = case_for(self.actor("head"), self.case_id)
                 except CaseNotFoundError:
                     self.case_id = None
+                else:
+                    if case.status == "closed" or case.kind != "allegation":  # closed, or reclassified
+                        self.case_id = None
             if self.case_id is None:
                 receipt = reporting.submit(
                     self.actor("teacher"),
@@ -575,6 +582,31 @@ class World:
                 )
                 self.case_id = receipt.case_id
             return self.case_id
+
+    def correctable_entry(self) -> uuid.UUID:
+        """A note on the case that has not been corrected yet (a new one when it has)."""
+        case_id = self.case()
+        with self.app.test_request_context():
+            actor = self.actor("head")
+            case = case_for(actor, case_id)
+            entries = case_store.chronology(case)
+            state = case_running.state_of(case, entries)
+            for entry in reversed(entries):
+                if (entry.body or {}).get("type") == "note" and str(entry.id) not in state.corrected_by:
+                    return entry.id
+            new = case_running.NewEntry(EntryType.NOTE, utcnow(), "Fictional note to correct")
+            return case_running.record_entry(actor, case, new).id
+
+    def action_done_type(self) -> str:
+        """'action_done', once the case has an open action to mark as done."""
+        case_id = self.case()
+        with self.app.test_request_context():
+            actor = self.actor("head")
+            case = case_for(actor, case_id)
+            if not case_running.state_of(case).open_actions:
+                values = {"action": "Fictional: check the rota", "owner": "", "due_on": "2090-01-01"}
+                case_running.record_entry(actor, case, case_running.NewEntry(EntryType.ACTION, utcnow(), "", values))
+        return EntryType.ACTION_DONE.value
 
     def collaborator(self) -> uuid.UUID:
         """Someone helping with the case (added again once removed)."""
@@ -668,6 +700,7 @@ def build_world(app: Flask) -> World:
         "inactive": make_user(app, "Ivy Inactive"),
         "resetting": make_user(app, "Rosa Reset"),
         "subject": make_user(app, "Sid Subject"),
+        "governor": make_user(app, "Gwen Governor", roles=(Role.GOVERNOR,)),
     }
     with app.app_context():
         person = people.add_person(
@@ -710,6 +743,10 @@ class Scenario:
 
 def person(key: str) -> ArgumentGetter:
     return lambda world: world.person(key)
+
+
+def entry_type(chosen: EntryType) -> ArgumentGetter:
+    return lambda world: chosen.value
 
 
 def drafts(*kinds: str) -> tuple[Preparation, ...]:
@@ -783,6 +820,23 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "cases.implicate_person": Scenario("head", form_page="/cases/{case_id}", arguments={"case_id": (World.case,)}),
     "cases.send_message": Scenario("head", form_page="/cases/{case_id}", arguments={"case_id": (World.case,)}),
+    "cases.choose_entry": Scenario("head", arguments={"case_id": (World.case,)}),
+    "cases.new_entry": Scenario(
+        "head",
+        arguments={
+            "case_id": (World.case,),
+            "entry_type": (
+                *(entry_type(t) for t in ALLEGATION_ENTRIES if t is not EntryType.ACTION_DONE),
+                World.action_done_type,
+            ),
+        },
+    ),
+    "cases.correct_entry": Scenario(
+        "head", arguments={"case_id": (World.case,), "entry_id": (World.correctable_entry,)}
+    ),
+    "cases.reclassify": Scenario("head", arguments={"case_id": (World.case,)}),
+    "cases.close_case": Scenario("head", arguments={"case_id": (World.case,)}),
+    "cases.export_chronology": Scenario("head", arguments={"case_id": (World.case,)}),
     "report.start": Scenario("teacher", prepare=drafts(*REPORT_DRAFTS)),
     "report.choose_kind": Scenario("teacher", prepare=drafts(*REPORT_DRAFTS)),
     "report.subject": Scenario("teacher", prepare=drafts("colleague", "not listed", "whistleblowing")),
@@ -865,6 +919,8 @@ def error_summary(body: str) -> list[tuple[str, str]]:
 def check_answer(response: TestResponse, scenario: Scenario, before: dict[str, list[str]], app: Flask) -> bool:
     """Whether the post was taken; fails unless a refusal explains itself and changed nothing."""
     status = response.status_code
+    if status == 200 and response.mimetype == "application/pdf":  # an export: the post was taken
+        return True
     body = response.get_data(as_text=True)
     assert status < 500, f"{status} {heading(body)!r}"
     if status == 302:  # taken (or sent elsewhere, such as to sign in): never off the site
@@ -1092,11 +1148,11 @@ def sample_argument(rule: Rule, name: str) -> ArgumentGetter:
 
 
 def page_viewer(world: World, url: str) -> FlaskClient:
-    """The first of the case manager, the administrator, an office-holder and the teacher who may see
-    the page; a visitor when none may."""
+    """The first of the case manager, the administrator, an office-holder, the teacher and a governor
+    (the oversight report) who may see the page; a visitor when none may."""
     if url not in world.viewers:
         world.viewers[url] = world.app.test_client()
-        for key in ("head", "admin", "dsl", "teacher"):
+        for key in ("head", "admin", "dsl", "teacher", "governor"):
             client = signed_in_client(world, Scenario(key))
             if client.get(url).status_code == 200:
                 world.viewers[url] = client

@@ -25,6 +25,7 @@ VALID = {
     "lado_clock_amount": "1",
     "low_level_concern_route": "headteacher",
     "pattern_window_months": "24",
+    "remove_false_allegations": "yes",
 }
 
 
@@ -66,6 +67,7 @@ def test_administrator_sees_and_saves_settings(app: Flask, admin: FlaskClient) -
                 "lado_email",
                 "low_level_concern_route",
                 "pattern_window_months",
+                "remove_false_allegations",
             ]
         )
         assert "Borsetshire" not in str(event.details)

@@ -74,6 +74,11 @@ class SettingsForm(CleanForm):
         required="Enter the pattern window",
         hint="How far back to look for a pattern of low-level concerns about the same person: 1 to 36 months",
     )
+    remove_false_allegations = _radios(
+        "When an allegation is found to be false, remove it from the person's personnel record?",
+        [SelectChoice("no", "No, keep it on the confidential personnel record"), SelectChoice("yes", "Yes, remove it")],
+        "Select whether false allegations are removed from personnel records",
+    )
     submit = fields.submit("Save settings")
 
     def validate_lado_phone(self, field: Field) -> None:
@@ -91,7 +96,10 @@ class SettingsForm(CleanForm):
     def fill(self, settings: SchoolSettings) -> None:
         for name in SchoolSettings.__dataclass_fields__:
             value = getattr(settings, name)
-            self[name].data = value.value if hasattr(value, "value") else str(value)
+            if isinstance(value, bool):
+                self[name].data = "yes" if value else "no"
+            else:
+                self[name].data = value.value if hasattr(value, "value") else str(value)
 
     def settings(self) -> SchoolSettings:
         def clean(field: Field) -> str:
@@ -108,6 +116,7 @@ class SettingsForm(CleanForm):
             lado_clock_unit=LadoClockUnit(self.lado_clock_unit.data),
             lado_clock_amount=self.lado_clock_amount.number,
             pattern_window_months=self.pattern_window_months.number,
+            remove_false_allegations=self.remove_false_allegations.data == "yes",
         )
 
 

@@ -10,4 +10,4 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # The routes live in one module per area; importing them registers them on `bp`.
-from casetracker.web.admin import offices, people, settings  # noqa: E402, F401
+from casetracker.web.admin import audit, offices, people, settings  # noqa: E402, F401

@@ -8,15 +8,19 @@ from collections.abc import Callable
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from casetracker.domain.deadlines import age_band
+from casetracker.domain.entries import EntryType
+from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor, is_signed_in
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
 from casetracker.models import Person, User, utcnow
 from casetracker.security.access import current_actor, requires
-from casetracker.services import attachments, calendar, case_management
-from casetracker.services.case_access import CaseNotFoundError, attachment_for, managed_case_for, visible_cases
+from casetracker.services import attachments, case_management, dashboard, routing
+from casetracker.services import entry_text as display
+from casetracker.services.case_access import CaseNotFoundError, attachment_for, managed_case_for
 from casetracker.web.auth.forms import SubmitOnlyForm
 from casetracker.web.cases.forms import MessageForm, PersonChoiceForm
 
@@ -34,12 +38,15 @@ def _actor() -> Actor:
 @bp.route("")
 @requires(is_signed_in)
 def inbox() -> str:
-    """The cases the actor manages or helps with: new reports, their age, potential allegations."""
-    cases = visible_cases(_actor())
+    """The dashboard: new cases, open cases by age, what is overdue or due, patterns to review."""
     now = utcnow()
-    rows = [(case, calendar.lado_due(case), age_band(case.opened_at.date(), now.date())) for case in cases]
     return render_template(
-        "cases/inbox.html", title="Cases", rows=rows, now=now, kind_labels=KIND_LABELS, official_sensitive=True
+        "cases/inbox.html",
+        title="Cases",
+        board=dashboard.dashboard(_actor(), now),
+        now=now,
+        kind_labels=KIND_LABELS,
+        official_sensitive=True,
     )
 
 
@@ -62,14 +69,33 @@ def _render_case(
     people = db.session.scalars(select(Person).order_by(Person.full_name)).all()
     users = db.session.scalars(select(User).where(User.is_active.is_(True))).all()
     collaborator_form = PersonChoiceForm(prefix="collaborator")
-    collaborator_form.person.choices = [("", "Choose a person")] + [(str(u.id), u.person.full_name) for u in users]
+    collaborator_form.person.choices = [
+        SelectChoice("", "Choose a person"),
+        *(SelectChoice(str(u.id), u.person.full_name) for u in users),
+    ]
     implicate_form = person_form or PersonChoiceForm(prefix="implicate")
-    implicate_form.person.choices = [("", "Choose a person")] + [(str(p.id), p.full_name) for p in people]
+    implicate_form.person.choices = [
+        SelectChoice("", "Choose a person"),
+        *(SelectChoice(str(p.id), p.full_name) for p in people),
+    ]
     message_form = message_form or MessageForm()
+    now = utcnow()
+    holder = None
+    if view.case.case_manager_office:
+        holder_id = routing.effective_holders().get(Office(view.case.case_manager_office))
+        holder = db.session.get(Person, holder_id) if holder_id else None
+    actions = {entry.id: str(entry.get("action") or "") for entry in view.running.state.all_of(EntryType.ACTION)}
     return render_template(
         "cases/show.html",
         title=f"Case {view.case.reference}",
         view=view,
+        run=view.running,
+        now=now,
+        age=age_band(view.case.opened_at.date(), now.date()),
+        holder=holder,
+        entry_label=display.entry_label,
+        EntryType=EntryType,
+        entry_rows=lambda body: display.entry_rows(body, view.running.edition, actions),
         kind_labels=KIND_LABELS,
         collaborator_form=collaborator_form,
         implicate_form=implicate_form,
