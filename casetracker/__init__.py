@@ -84,10 +84,12 @@ def create_app(config: type[Config] | None = None, *, check_keys: bool = True) -
 
     from casetracker.web.admin.views import bp as admin_bp
     from casetracker.web.auth.views import bp as auth_bp
+    from casetracker.web.cases import destroy as _case_destroy_views  # noqa: F401  (adds its routes to the blueprint)
     from casetracker.web.cases import export as _case_export_views  # noqa: F401  (adds its routes to the blueprint)
     from casetracker.web.cases import history as _case_history_views  # noqa: F401  (adds its routes to the blueprint)
     from casetracker.web.cases import running as _case_running_views  # noqa: F401  (adds its routes to the blueprint)
     from casetracker.web.cases.views import bp as cases_bp
+    from casetracker.web.data_protection.views import bp as data_protection_bp
     from casetracker.web.home.views import bp as home_bp
     from casetracker.web.offices.views import bp as offices_bp
     from casetracker.web.oversight.views import bp as oversight_bp
@@ -100,6 +102,7 @@ def create_app(config: type[Config] | None = None, *, check_keys: bool = True) -
     app.register_blueprint(offices_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(oversight_bp)
+    app.register_blueprint(data_protection_bp)
     app.register_blueprint(report_bp)
     app.register_blueprint(whistleblowing_bp)
 

@@ -6,13 +6,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from casetracker.commands import audit, demo, keys, reminders, school, staff, users
+    from casetracker.commands import audit, backup, demo, keys, reminders, retention, school, staff, users
 
     for group in (
         audit.group,
+        backup.group,
         demo.group,
         keys.group,
         reminders.group,
+        retention.group,
         school.group,
         staff.group,
         users.group,

@@ -10,7 +10,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 
 from casetracker.dates import govuk_date, govuk_datetime, govuk_iso_date
 from casetracker.domain.people import Office, SchoolType
-from casetracker.domain.policy import is_administrator, is_governor, is_office_holder
+from casetracker.domain.policy import is_administrator, is_data_protection_officer, is_governor, is_office_holder
 from casetracker.security.access import current_actor
 from casetracker.services.school import current_school
 from casetracker.web.fields import error_summary
@@ -26,6 +26,10 @@ OFFICE_HOLDER_PAGES: list[tuple[str, str]] = [
     ("Declarations of interest", "offices.list_declarations"),
 ]
 GOVERNOR_PAGES: list[tuple[str, str]] = [("Oversight", "oversight.report")]
+DATA_PROTECTION_PAGES: list[tuple[str, str]] = [
+    ("Legal holds", "data_protection.legal_holds"),
+    ("Subject access", "data_protection.subject_access"),
+]
 ADMINISTRATOR_PAGES: list[tuple[str, str]] = [
     ("People", "admin.list_people"),
     ("Offices", "admin.list_offices"),
@@ -44,6 +48,8 @@ def navigation() -> list[dict[str, Any]]:
         items += [(text, endpoint) for text, endpoint in OFFICE_HOLDER_PAGES]
     if is_governor(actor):
         items += GOVERNOR_PAGES
+    if is_data_protection_officer(actor):
+        items += DATA_PROTECTION_PAGES
     if is_administrator(actor):
         items += [(text, endpoint) for text, endpoint in ADMINISTRATOR_PAGES]
     items.append(("Your account", "auth.account"))

@@ -70,7 +70,12 @@ def clean_database(app: Flask) -> Iterator[None]:
 
 def empty_all_tables() -> None:
     # Chronology rows may be deleted only for a case being destroyed: list every case first.
-    db.session.execute(text("INSERT INTO case_destruction (case_id, started_at) SELECT id, opened_at FROM case_record"))
+    db.session.execute(
+        text(
+            "INSERT INTO case_destruction (case_id, started_at) SELECT id, opened_at FROM case_record "
+            "WHERE id NOT IN (SELECT case_id FROM case_destruction)"
+        )
+    )
     for table in reversed(Base.metadata.sorted_tables):
         if table.name not in ("audit_event", "audit_head", "key_canary"):
             db.session.execute(delete(table))

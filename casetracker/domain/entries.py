@@ -76,6 +76,7 @@ class EntryType(StrEnum):
     ACTION = "action"
     ACTION_DONE = "action_done"
     CLOSURE = "closure"
+    PENSION_DATE = "pension_date"
     NOTE = "note"
 
     @property
@@ -114,6 +115,7 @@ ENTRY_LABELS = {
     EntryType.ACTION: "Action agreed",
     EntryType.ACTION_DONE: "Action completed",
     EntryType.CLOSURE: "Case closed",
+    EntryType.PENSION_DATE: "Normal pension age date recorded",
     EntryType.NOTE: "Note",
 }
 
@@ -152,6 +154,7 @@ ALLEGATION_ENTRIES = (
     EntryType.LEARNING_REVIEW,
     EntryType.ACTION,
     EntryType.ACTION_DONE,
+    EntryType.PENSION_DATE,
     EntryType.NOTE,
 )
 LOW_LEVEL_ENTRIES = (
@@ -469,6 +472,17 @@ def entry_fields(entry_type: EntryType, edition: Edition) -> tuple[FieldSpec, ..
             FieldSpec("action", "Action", required=True),
             FieldSpec("owner", "Who will do it"),
             FieldSpec("due_on", "Due date", FieldKind.DATE, required=True),
+        )
+    if entry_type is EntryType.PENSION_DATE:
+        return (
+            FieldSpec(
+                "pension_on",
+                "The person's normal pension age date",
+                FieldKind.DATE,
+                required=True,
+                hint="Only needed when their date of birth is not in the staff directory: allegations are kept "
+                "until the later of this date and 10 years from the allegation.",
+            ),
         )
     if entry_type is EntryType.ACTION_DONE:
         return (FieldSpec("action_id", "Which action is done?", FieldKind.OPEN_ACTION, required=True),)

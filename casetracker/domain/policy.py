@@ -41,6 +41,11 @@ def is_governor(actor: Actor) -> bool:
     return Role.GOVERNOR in actor.roles or bool(actor.offices & {Office.CHAIR, Office.VICE_CHAIR})
 
 
+def is_data_protection_officer(actor: Actor) -> bool:
+    """Subject access requests and legal holds: the data-protection officer's own tasks."""
+    return Office.DATA_PROTECTION_OFFICER in actor.offices
+
+
 def is_signed_in(actor: Actor) -> bool:
     return True
 

@@ -50,6 +50,10 @@ class Case(Base):
     lado_due_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     next_due_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     pattern_review_pending: Mapped[bool] = mapped_column(default=False)
+    # When the retention rule makes the case due for a destruction review (services/retention.py),
+    # and whether the daily run has put it on its case manager's review list.
+    retention_review_on: Mapped[dt.date | None] = mapped_column(index=True)
+    retention_due: Mapped[bool] = mapped_column(default=False)
 
     summary_enc: Mapped[bytes | None] = encrypted_column()
     details_enc: Mapped[bytes | None] = encrypted_column()
@@ -184,3 +188,34 @@ class Message(CaseOwned, Base):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("id", uuid.uuid4())
         super().__init__(**kwargs)
+
+
+class LegalHold(Base):
+    """A hold the data-protection officer set on a case (an inquiry, litigation): nothing of the case
+    may be destroyed while it stands. Lifting it keeps the row, so the history stays."""
+
+    __tablename__ = "legal_hold"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_record.id"), index=True)
+    set_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    set_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    reason: Mapped[str] = mapped_column(String(500))
+    lifted_at: Mapped[dt.datetime | None]
+    lifted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class CaseTombstone(Base):
+    """What is left of a destroyed case: that it existed, its kind and dates, who authorised its
+    destruction and why. Nothing about who it concerned or what was said."""
+
+    __tablename__ = "case_tombstone"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_record.id"), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(30))
+    opened_at: Mapped[dt.datetime]
+    closed_at: Mapped[dt.datetime | None]
+    destroyed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    authorised_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    reason: Mapped[str] = mapped_column(String(500))

@@ -27,6 +27,9 @@ class School(Base):
     pattern_window_months: Mapped[int] = mapped_column(default=12)
     # KCSIE leaves it to the school whether a false allegation stays on the personnel record.
     remove_false_allegations: Mapped[bool] = mapped_column(default=False)
+    # How long records are kept where the law leaves it to the school (DOMAIN.md section 7).
+    low_level_years_after_leaving: Mapped[int] = mapped_column(default=6)
+    whistleblowing_years_after_closure: Mapped[int] = mapped_column(default=6)
 
     terms: Mapped[list[TermDate]] = relationship(
         back_populates="school", order_by="TermDate.starts_on", cascade="all, delete-orphan"

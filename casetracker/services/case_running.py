@@ -25,7 +25,7 @@ from casetracker.domain.policy import Actor, can_manage_case
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
 from casetracker.models import Attachment, Case, ChronologyEntry, User, utcnow
-from casetracker.services import attachments, calendar, case_store, patterns, routing
+from casetracker.services import attachments, calendar, case_store, patterns, retention, routing
 from casetracker.services.case_access import CaseNotFoundError, relation_to
 from casetracker.services.school import require_school
 
@@ -218,6 +218,7 @@ def refresh(case: Case, state: CaseState | None = None) -> None:
     """Bring the dashboard's clear projections up to date with the chronology."""
     db.session.flush()
     state = state or state_of(case)
+    retention.refresh(case, state)
     if case.status in {CLOSED, "destroyed"}:
         case.lado_due_at = case.next_due_at = None
         # A later concern can still ask for a pattern review of a closed case.
@@ -327,6 +328,8 @@ class RunningView:
     # Earlier cases about the same person that make a pattern with this one, as far as the viewer may see.
     related: list[Case]
     attachments_by_entry: dict[uuid.UUID, list[Any]]
+    retention: Any  # domain.retention.Retention
+    destruction_problem: str | None
 
 
 def running_view(actor: Actor, case: Case, entries: list[ChronologyEntry]) -> RunningView:
@@ -348,4 +351,6 @@ def running_view(actor: Actor, case: Case, entries: list[ChronologyEntry]) -> Ru
         entry_types=available_entry_types(case, state) if case.status != CLOSED else (),
         related=related,
         attachments_by_entry=by_entry,
+        retention=retention.retention_for(case, state),
+        destruction_problem=retention.destruction_problem(case, state),
     )

@@ -31,6 +31,7 @@ class Dashboard:
     due_soon: int
     overdue: int
     patterns: int
+    retention_due: int
     open_rows: list[Row]
     closed: list[Case]
 
@@ -58,6 +59,7 @@ def dashboard(actor: Actor, now: dt.datetime) -> Dashboard:
         due_soon=sum(1 for c in open_cases if c.next_due_at is not None and now <= c.next_due_at < now + DUE_SOON),
         overdue=sum(1 for r in rows if r.overdue),
         patterns=sum(1 for c in cases if c.pattern_review_pending),
+        retention_due=sum(1 for c in cases if c.retention_due),
         open_rows=rows,
         closed=[c for c in cases if c.status == "closed"],
     )

@@ -48,6 +48,12 @@ class SchoolSettings:
     pattern_window_months: int
     # KCSIE leaves it to the school whether a false allegation is removed from personnel records.
     remove_false_allegations: bool = False
+    # How long records are kept where the law leaves it to the school (DOMAIN.md section 7).
+    low_level_years_after_leaving: int = 6
+    whistleblowing_years_after_closure: int = 6
+
+
+RETENTION_YEARS = (0, 50)
 
 
 def current_settings() -> SchoolSettings:
@@ -64,6 +70,8 @@ def current_settings() -> SchoolSettings:
         lado_clock_amount=school.lado_clock_amount,
         pattern_window_months=school.pattern_window_months,
         remove_false_allegations=school.remove_false_allegations,
+        low_level_years_after_leaving=school.low_level_years_after_leaving,
+        whistleblowing_years_after_closure=school.whistleblowing_years_after_closure,
     )
 
 
@@ -81,6 +89,10 @@ def check_settings(new: SchoolSettings) -> None:
     problem = pattern_window_problem(new.pattern_window_months)
     if problem:
         raise SettingsError("pattern_window_months", problem)
+    low, high = RETENTION_YEARS
+    for name in ("low_level_years_after_leaving", "whistleblowing_years_after_closure"):
+        if not low <= getattr(new, name) <= high:
+            raise SettingsError(name, f"The number of years must be between {low} and {high}")
 
 
 def update_settings(actor: Actor, new: SchoolSettings) -> list[str]:

@@ -17,17 +17,15 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('case_record', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('potential_allegation', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.add_column(sa.Column('lado_due_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('next_due_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('pattern_review_pending', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.create_index(batch_op.f('ix_case_record_lado_due_at'), ['lado_due_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_case_record_next_due_at'), ['next_due_at'], unique=False)
-
-    with op.batch_alter_table('school', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('remove_false_allegations', sa.Boolean(), nullable=False, server_default=sa.false()))
-
+    # Plain ADD COLUMN (not batch mode): SQLite adds a column in place, whereas a batch copy drops
+    # and recreates case_record, which the other tables' foreign keys refuse once there is data.
+    op.add_column('case_record', sa.Column('potential_allegation', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('case_record', sa.Column('lado_due_at', sa.DateTime(), nullable=True))
+    op.add_column('case_record', sa.Column('next_due_at', sa.DateTime(), nullable=True))
+    op.add_column('case_record', sa.Column('pattern_review_pending', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.create_index(op.f('ix_case_record_lado_due_at'), 'case_record', ['lado_due_at'], unique=False)
+    op.create_index(op.f('ix_case_record_next_due_at'), 'case_record', ['next_due_at'], unique=False)
+    op.add_column('school', sa.Column('remove_false_allegations', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade():

@@ -90,6 +90,8 @@ ALLOWED = {
     ("cases.export_chronology", "GET"): {"case manager"},
     ("cases.export_chronology", "POST"): {"case manager"},
     ("cases.access_history", "GET"): {"case manager"},
+    ("cases.destroy_case", "GET"): {"case manager"},
+    ("cases.destroy_case", "POST"): {"case manager"},
     ("report.show_report", "GET"): {"reporter"},
     ("report.show_report", "POST"): {"reporter"},
 }

@@ -54,8 +54,10 @@ from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS, ReportKind, 
 from casetracker.extensions import db, limiter
 from casetracker.models import (
     Base,
+    Case,
     CaseCollaborator,
     ConfirmationRequest,
+    LegalHold,
     OfficeHolding,
     Person,
     RelationshipDeclaration,
@@ -73,6 +75,7 @@ from casetracker.services import (
     people,
     reporter_view,
     reporting,
+    retention,
     staff_import,
     whistleblowing,
 )
@@ -608,6 +611,19 @@ class World:
                 case_running.record_entry(actor, case, case_running.NewEntry(EntryType.ACTION, utcnow(), "", values))
         return EntryType.ACTION_DONE.value
 
+    def hold(self) -> uuid.UUID:
+        """A legal hold still in place on the case (placed again once lifted)."""
+        case_id = self.case()
+        with self.app.test_request_context():
+            found = db.session.scalar(
+                select(LegalHold.id).where(LegalHold.case_id == case_id, LegalHold.lifted_at.is_(None))
+            )
+            if found is None:
+                case = db.session.get(Case, case_id)
+                assert case is not None
+                found = retention.set_hold(self.actor("dpo"), case.reference, "Fictional inquiry").id
+            return found
+
     def collaborator(self) -> uuid.UUID:
         """Someone helping with the case (added again once removed)."""
         case_id = self.case()
@@ -701,6 +717,7 @@ def build_world(app: Flask) -> World:
         "resetting": make_user(app, "Rosa Reset"),
         "subject": make_user(app, "Sid Subject"),
         "governor": make_user(app, "Gwen Governor", roles=(Role.GOVERNOR,)),
+        "dpo": make_user(app, "Dev Dpo", office=Office.DATA_PROTECTION_OFFICER),
     }
     with app.app_context():
         person = people.add_person(
@@ -837,6 +854,12 @@ SCENARIOS: dict[str, Scenario] = {
     "cases.reclassify": Scenario("head", arguments={"case_id": (World.case,)}),
     "cases.close_case": Scenario("head", arguments={"case_id": (World.case,)}),
     "cases.export_chronology": Scenario("head", arguments={"case_id": (World.case,)}),
+    "cases.destroy_case": Scenario("head", arguments={"case_id": (World.case,)}),
+    "data_protection.legal_holds": Scenario("dpo"),
+    "data_protection.subject_access": Scenario("dpo"),
+    "data_protection.lift_legal_hold": Scenario(
+        "dpo", form_page="/data-protection/legal-holds", arguments={"hold_id": (World.hold,)}
+    ),
     "report.start": Scenario("teacher", prepare=drafts(*REPORT_DRAFTS)),
     "report.choose_kind": Scenario("teacher", prepare=drafts(*REPORT_DRAFTS)),
     "report.subject": Scenario("teacher", prepare=drafts("colleague", "not listed", "whistleblowing")),

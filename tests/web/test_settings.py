@@ -26,6 +26,8 @@ VALID = {
     "low_level_concern_route": "headteacher",
     "pattern_window_months": "24",
     "remove_false_allegations": "yes",
+    "low_level_years_after_leaving": "6",
+    "whistleblowing_years_after_closure": "6",
 }
 
 

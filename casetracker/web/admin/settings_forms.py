@@ -79,6 +79,16 @@ class SettingsForm(CleanForm):
         [SelectChoice("no", "No, keep it on the confidential personnel record"), SelectChoice("yes", "Yes, remove it")],
         "Select whether false allegations are removed from personnel records",
     )
+    low_level_years_after_leaving = WholeNumberField(
+        "Keep low-level concerns for this many years after the person leaves",
+        required="Enter how many years to keep low-level concerns after the person leaves",
+        hint="From 0 to 50 years. Keeping children safe in education says at least until they leave",
+    )
+    whistleblowing_years_after_closure = WholeNumberField(
+        "Keep whistleblowing concerns for this many years after they are closed",
+        required="Enter how many years to keep whistleblowing concerns after they are closed",
+        hint="From 0 to 50 years",
+    )
     submit = fields.submit("Save settings")
 
     def validate_lado_phone(self, field: Field) -> None:
@@ -117,6 +127,8 @@ class SettingsForm(CleanForm):
             lado_clock_amount=self.lado_clock_amount.number,
             pattern_window_months=self.pattern_window_months.number,
             remove_false_allegations=self.remove_false_allegations.data == "yes",
+            low_level_years_after_leaving=self.low_level_years_after_leaving.number,
+            whistleblowing_years_after_closure=self.whistleblowing_years_after_closure.number,
         )
 
 

@@ -69,3 +69,17 @@ class ExportForm(FlaskForm):
         choices=[],
     )
     submit = fields.submit("Download PDF")
+
+
+class DestroyCaseForm(FlaskForm):
+    reason = fields.long_text(
+        "Why is this case being destroyed?",
+        required="Enter why this case is being destroyed",
+        max_length=500,
+        hint="For example, the retention period has ended and you have reviewed the record. This is kept on the "
+        "tombstone the case leaves behind.",
+    )
+    reference = fields.text(
+        "Type the case reference to confirm", required="Type the case reference to confirm", max_length=20
+    )
+    submit = fields.submit("Destroy this case")
