@@ -76,8 +76,9 @@ test-postgres: $(VENV)/.installed assets ## The suite on a throwaway PostgreSQL 
 soak: $(VENV)/.installed assets ## Long runs: every form fuzzed with 500 hostile examples (not part of make test)
 	CASETRACKER_FUZZ_EXAMPLES=500 $(BIN)/pytest tests/web/test_forms_fuzz.py
 
-bench: $(VENV)/.installed assets ## Performance scripts that print ratios (not part of make test)
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script 2>&1 | grep -v '^INFO'; done
+bench: $(VENV)/.installed assets ## Performance scripts that print ratios; DB=postgres for PostgreSQL (not part of make test)
+	@for script in bench/encryption_cost.py bench/pdf_export.py; do echo "== $$script"; $(BIN)/python $$script 2>&1 | grep -v '^INFO'; done
+	@echo "== bench/http_load.py"; BENCH_DB=$(or $(DB),sqlite) $(BIN)/python bench/http_load.py
 
 clean: ## Remove the virtualenv, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules casetracker/static/assets
