@@ -342,6 +342,7 @@ def running_view(actor: Actor, case: Case, entries: list[ChronologyEntry]) -> Ru
         if attachment.entry_id is not None:
             by_entry.setdefault(attachment.entry_id, []).append(attachment)
     related = patterns.visible_to(actor, [c for c in patterns.related_cases(case) if c.id != case.id])
+    kept = retention.retention_for(case, state)
     return RunningView(
         state=state,
         edition=edition_of(case),
@@ -351,6 +352,6 @@ def running_view(actor: Actor, case: Case, entries: list[ChronologyEntry]) -> Ru
         entry_types=available_entry_types(case, state) if case.status != CLOSED else (),
         related=related,
         attachments_by_entry=by_entry,
-        retention=retention.retention_for(case, state),
-        destruction_problem=retention.destruction_problem(case, state),
+        retention=kept,
+        destruction_problem=retention.destruction_problem(case, state, kept=kept),
     )

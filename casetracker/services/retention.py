@@ -202,11 +202,13 @@ def lift_hold(actor: Actor, hold_id: uuid.UUID) -> None:
 # --- Destruction (the case manager, after review) -------------------------------------------------
 
 
-def destruction_problem(case: Case, state: CaseState, today: dt.date | None = None) -> str | None:
-    """Why the case may not be destroyed now, or None."""
+def destruction_problem(
+    case: Case, state: CaseState, today: dt.date | None = None, *, kept: rules.Retention | None = None
+) -> str | None:
+    """Why the case may not be destroyed now, or None (`kept`: its retention, if already worked out)."""
     if case.legal_hold:
         return "This case is under legal hold: nothing of it may be destroyed until the hold is lifted"
-    result = retention_for(case, state)
+    result = kept or retention_for(case, state)
     if not rules.is_due(result, today or _today()):
         return f"This case is not yet due for destruction. {result.reason}"
     return None
