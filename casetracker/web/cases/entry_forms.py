@@ -18,6 +18,7 @@ from casetracker.dates import LONDON
 from casetracker.domain.case_state import Recorded
 from casetracker.domain.entries import EntryType, FieldKind, FieldSpec, entry_fields, text_label
 from casetracker.domain.guidance import Edition
+from casetracker.models import utcnow
 from casetracker.services.attachments import MAX_BYTES
 from casetracker.web import fields
 
@@ -30,8 +31,14 @@ class EntryFormBase(FlaskForm):
     specs: tuple[FieldSpec, ...] = ()
 
     def occurred_at(self) -> dt.datetime:
+        """When it happened. With no time given: now, for today (so a morning entry is never "in the
+        future"); midday, for an earlier day."""
         day: dt.date = self.occurred_on.data  # type: ignore[attr-defined]
-        hour, minute = parse_time(self.occurred_time.data or "") or (12, 0)  # type: ignore[attr-defined]
+        given = parse_time(self.occurred_time.data or "")  # type: ignore[attr-defined]
+        now = utcnow().astimezone(LONDON)
+        if given is None and day == now.date():
+            return now.replace(second=0, microsecond=0).astimezone(dt.UTC)
+        hour, minute = given or (12, 0)
         return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON).astimezone(dt.UTC)
 
     def validate_occurred_time(self, field: Any) -> None:
