@@ -64,6 +64,17 @@ class Case(Base):
         kwargs.setdefault("id", uuid.uuid4())
         super().__init__(**kwargs)
 
+    # The dashboard counts and pages an office's cases by ranges over these, so its cost follows
+    # the page it shows, not the number of cases (services/dashboard.py).
+    __table_args__ = (
+        Index("ix_case_record_office_queue", "case_manager_office", "status", "next_due_at", "opened_at"),
+        Index("ix_case_record_office_age", "case_manager_office", "status", "opened_at"),
+        Index("ix_case_record_office_closed", "case_manager_office", "status", "closed_at"),
+        Index("ix_case_record_office_lado", "case_manager_office", "status", "lado_due_at"),
+        Index("ix_case_record_office_pattern", "case_manager_office", "pattern_review_pending", "status"),
+        Index("ix_case_record_office_retention", "case_manager_office", "retention_due", "status"),
+    )
+
     @property
     def case_key_owner_id(self) -> uuid.UUID:
         return self.id

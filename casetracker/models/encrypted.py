@@ -41,11 +41,22 @@ class _EncryptedField(Generic[T]):
         blob = getattr(obj, self.column)
         if blob is None:
             return None
+        # A page reads the same field several times (the chronology's fold, then its rows): keep
+        # the plaintext of this very ciphertext on the loaded row for the rest of the request (the
+        # session drops its rows at the end of it). Each read still decodes afresh, so a caller
+        # that changes what it got cannot change what the next caller reads.
+        # The key is looked up every time, so a case destroyed mid-request stops answering at once.
         from casetracker.keystore import data_key_for, keyring
 
         key_id, key = data_key_for(obj.case_key_owner_id)
+        cache: dict[str, tuple[bytes, bytes]] = obj.__dict__.setdefault("_plaintexts", {})
+        hit = cache.get(self.name)
+        if hit is not None and hit[0] is blob:
+            return self.decode(hit[1])
         ad = crypto.associated_data(obj.__tablename__, obj.id, self.name, obj.case_key_owner_id)
-        return self.decode(keyring().decrypt(key, key_id, blob, ad))
+        plaintext = keyring().decrypt(key, key_id, blob, ad)
+        cache[self.name] = (blob, plaintext)
+        return self.decode(plaintext)
 
     def __set__(self, obj: Any, value: T | None) -> None:
         if value is None:

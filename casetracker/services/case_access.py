@@ -83,31 +83,6 @@ def managed_case_for(actor: Actor, case_id: uuid.UUID) -> Case:
     return case
 
 
-def visible_cases(actor: Actor) -> list[Case]:
-    """Every case the actor may see (as case manager or collaborator), newest first.
-
-    The candidates come from indexed queries (the actor's offices, their collaborations); the one
-    policy function then decides each, so subjects and implicated people never see theirs.
-    """
-    offices = [office.value for office in actor.offices]
-    collaborating = select(CaseCollaborator.case_id).where(
-        CaseCollaborator.user_id == actor.user_id, CaseCollaborator.removed_at.is_(None)
-    )
-    candidates = list(
-        db.session.scalars(
-            select(Case)
-            .where(
-                Case.destroyed_at.is_(None),
-                Case.status != "draft",
-                Case.case_manager_office.in_(offices) | Case.id.in_(collaborating),
-            )
-            .order_by(Case.opened_at.desc())
-        )
-    )
-    relations = relations_to(actor, candidates)
-    return [case for case in candidates if can_view_case(actor, relations[case.id])]
-
-
 def attachment_for(actor: Actor, case_id: uuid.UUID, attachment_id: uuid.UUID) -> Attachment:
     case = case_for(actor, case_id)
     attachment = db.session.get(Attachment, attachment_id)

@@ -1,18 +1,38 @@
-"""The case manager's dashboard: counts and lists read from clear projections, never decrypting a case."""
+"""The case manager's dashboard: counts and pages of cases read from clear projections, never
+decrypting a case, at a cost that follows the page rather than the number of cases.
+
+Which cases an actor sees is decided by `domain.policy.can_view_case`, as everywhere. Most of an
+office holder's cases stand in one plain relation to them (they manage it and are nothing else
+to it), so the policy is asked once for that relation and those cases are counted and paged by
+indexed range queries. The few cases where the actor stands otherwise (the subject, someone
+implicated, a collaborator) are read one by one and each is put to the policy.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
+import math
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from casetracker.domain.deadlines import AgeBand, age_band
-from casetracker.domain.policy import Actor
-from casetracker.models import Case
-from casetracker.services.case_access import visible_cases
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
+
+from casetracker.domain.deadlines import AgeBand, age_band, age_band_starts
+from casetracker.domain.policy import Actor, CaseRelation, can_view_case
+from casetracker.extensions import db
+from casetracker.keystore import keyring
+from casetracker.models import Case, CaseCollaborator, CasePerson
+from casetracker.services.case_access import relations_to
 
 DUE_SOON = dt.timedelta(days=7)
-OPEN_STATUSES = frozenset({"received", "open"})
+PAGE_SIZE = 50
+OPEN_STATUSES = ("received", "open")
+CLOSED = "closed"
+SHOWN_STATUSES = (*OPEN_STATUSES, CLOSED)  # not drafts, not destroyed cases
+PLAIN_MANAGER = CaseRelation(is_case_manager=True, is_collaborator=False, is_subject=False, is_implicated=False)
 
 
 @dataclass(frozen=True)
@@ -32,34 +52,215 @@ class Dashboard:
     overdue: int
     patterns: int
     retention_due: int
+    open_total: int
+    closed_total: int
     open_rows: list[Row]
-    closed: list[Case]
+    page: int
+    pages: int
 
 
-def dashboard(actor: Actor, now: dt.datetime) -> Dashboard:
-    """What the actor manages or helps with (the policy decides which cases; the counts follow)."""
-    cases = visible_cases(actor)
-    open_cases = [c for c in cases if c.status in OPEN_STATUSES]
+@dataclass(frozen=True)
+class ClosedPage:
+    cases: list[Case]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The actor's cases: those of `offices` in the plain relation (when the policy lets the actor
+    see those), less `withheld`, plus `extra`, each of which the policy allowed one by one."""
+
+    offices: tuple[str, ...]
+    withheld: tuple[Case, ...]  # cases of the offices in some other relation to the actor
+    extra: tuple[Case, ...]  # cases in some other relation to the actor that they may see
+
+
+def _scope(actor: Actor) -> _Scope:
+    offices = tuple(sorted(office.value for office in actor.offices))
+    index = keyring().blind_index(actor.person_id)
+    collaborating = select(CaseCollaborator.case_id).where(
+        CaseCollaborator.user_id == actor.user_id, CaseCollaborator.removed_at.is_(None)
+    )
+    implicated = select(CasePerson.case_id).where(
+        CasePerson.person_index == index, CasePerson.role == "implicated", CasePerson.removed_at.is_(None)
+    )
+    unusual = list(
+        db.session.scalars(
+            select(Case).where(
+                Case.status.in_(SHOWN_STATUSES),
+                Case.destroyed_at.is_(None),
+                or_(
+                    Case.id.in_(collaborating),
+                    and_(
+                        Case.case_manager_office.in_(offices),
+                        or_(Case.subject_index == index, Case.id.in_(implicated)),
+                    ),
+                ),
+            )
+        )
+    )
+    relations = relations_to(actor, unusual)
+    if not can_view_case(actor, PLAIN_MANAGER):
+        offices = ()
+    return _Scope(
+        offices=offices,
+        withheld=tuple(case for case in unusual if case.case_manager_office in offices),
+        extra=tuple(case for case in unusual if can_view_case(actor, relations[case.id])),
+    )
+
+
+# --- counting ----------------------------------------------------------------------------------
+
+
+def _at_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def _tally(case: Case, now: dt.datetime) -> Counter[str]:
+    """What one case adds to the counts: the same tests as the queries in `_count_offices`."""
+    tally: Counter[str] = Counter()
+    if case.pattern_review_pending:
+        tally["patterns"] += 1
+    if case.retention_due:
+        tally["retention_due"] += 1
+    if case.status == CLOSED:
+        tally["closed"] += 1
+    if case.status in OPEN_STATUSES:
+        tally["open"] += 1
+        tally["new"] += case.status == "received"
+        tally[age_band(case.opened_at.date(), now.date())] += 1
+        tally["overdue"] += case.next_due_at is not None and case.next_due_at < now
+        tally["due_soon"] += case.next_due_at is not None and now <= case.next_due_at < now + DUE_SOON
+        tally["lado_overdue"] += case.lado_due_at is not None and case.lado_due_at < now
+    return tally
+
+
+def _count_offices(offices: tuple[str, ...], now: dt.datetime) -> Counter[str]:
+    """Each count is one range over an index that starts with the office (migration 0009)."""
+    if not offices:
+        return Counter()
+    of_office = Case.case_manager_office.in_(offices)
+    is_open = Case.status.in_(OPEN_STATUSES)
+    queries: dict[str, list[ColumnElement[bool]]] = {
+        "open": [is_open],
+        "new": [Case.status == "received"],
+        "closed": [Case.status == CLOSED],
+        "overdue": [is_open, Case.next_due_at < now],
+        "due_soon": [is_open, Case.next_due_at >= now, Case.next_due_at < now + DUE_SOON],
+        "lado_overdue": [is_open, Case.lado_due_at < now],
+        "patterns": [Case.pattern_review_pending == true(), Case.status.in_(SHOWN_STATUSES)],
+        "retention_due": [Case.retention_due == true(), Case.status.in_(SHOWN_STATUSES)],
+    }
+    starts = age_band_starts(now.date())
+    bands = list(AgeBand)
+    for position, band in enumerate(bands):
+        start, newer = starts[band], starts[bands[position - 1]] if position else None
+        conditions = [is_open]
+        if start is not None:
+            conditions.append(Case.opened_at >= _at_midnight(start))
+        if newer is not None:
+            conditions.append(Case.opened_at < _at_midnight(newer))
+        queries[band] = conditions
+    counts: Counter[str] = Counter()
+    for name, conditions in queries.items():
+        counts[name] = db.session.scalar(select(func.count()).select_from(Case).where(of_office, *conditions)) or 0
+    return counts
+
+
+def _counts(scope: _Scope, now: dt.datetime) -> Counter[str]:
+    counts = _count_offices(scope.offices, now)
+    for case in scope.withheld:
+        counts.subtract(_tally(case, now))
+    for case in scope.extra:
+        counts.update(_tally(case, now))
+    return counts
+
+
+# --- paging ------------------------------------------------------------------------------------
+
+
+def _pages(total: int) -> int:
+    return max(1, math.ceil(total / PAGE_SIZE))
+
+
+def _open_key(case: Case) -> tuple[bool, dt.datetime, dt.datetime]:
+    """Soonest due first; cases with nothing due after them, oldest first."""
+    return (case.next_due_at is None, case.next_due_at or case.opened_at, case.opened_at)
+
+
+def _open_streams(scope: _Scope, limit: int) -> Iterator[Iterable[Case]]:
+    """Each office's open cases in `_open_key` order, as four ordered index walks (received or
+    open; something due or nothing due), each cut at `limit`."""
+    withheld = [case.id for case in scope.withheld]
+    for office, status, due in itertools.product(scope.offices, OPEN_STATUSES, (True, False)):
+        query = select(Case).where(Case.case_manager_office == office, Case.status == status)
+        if due:
+            query = query.where(Case.next_due_at.is_not(None)).order_by(Case.next_due_at, Case.opened_at)
+        else:
+            query = query.where(Case.next_due_at.is_(None)).order_by(Case.opened_at)
+        if withheld:
+            query = query.where(Case.id.not_in(withheld))
+        yield db.session.scalars(query.limit(limit)).all()
+    yield sorted((case for case in scope.extra if case.status in OPEN_STATUSES), key=_open_key)
+
+
+def _page_of(streams: Iterator[Iterable[Case]], key: object, page: int) -> list[Case]:
+    merged = heapq.merge(*streams, key=key)  # type: ignore[call-overload]
+    start = (page - 1) * PAGE_SIZE
+    return list(itertools.islice(merged, start, start + PAGE_SIZE))
+
+
+def dashboard(actor: Actor, now: dt.datetime, page: int = 1) -> Dashboard:
+    """What the actor manages or helps with (the policy decides which cases; the counts follow),
+    and one page of their open cases, soonest due first."""
+    scope = _scope(actor)
+    counts = _counts(scope, now)
+    pages = _pages(counts["open"])
+    page = min(max(page, 1), pages)
+    cases = _page_of(_open_streams(scope, page * PAGE_SIZE), _open_key, page)
     rows = [
         Row(
-            case=c,
-            band=age_band(c.opened_at.date(), now.date()),
-            overdue=c.next_due_at is not None and c.next_due_at < now,
-            lado_overdue=c.lado_due_at is not None and c.lado_due_at < now,
+            case=case,
+            band=age_band(case.opened_at.date(), now.date()),
+            overdue=case.next_due_at is not None and case.next_due_at < now,
+            lado_overdue=case.lado_due_at is not None and case.lado_due_at < now,
         )
-        for c in open_cases
+        for case in cases
     ]
-    far = dt.datetime.max.replace(tzinfo=dt.UTC)
-    rows.sort(key=lambda r: (r.case.next_due_at or far, r.case.opened_at))
-    bands = Counter(row.band for row in rows)
     return Dashboard(
-        new=sum(1 for c in open_cases if c.status == "received"),
-        open_by_band={band: bands.get(band, 0) for band in AgeBand},
-        lado_overdue=sum(1 for r in rows if r.lado_overdue),
-        due_soon=sum(1 for c in open_cases if c.next_due_at is not None and now <= c.next_due_at < now + DUE_SOON),
-        overdue=sum(1 for r in rows if r.overdue),
-        patterns=sum(1 for c in cases if c.pattern_review_pending),
-        retention_due=sum(1 for c in cases if c.retention_due),
+        new=counts["new"],
+        open_by_band={band: counts[band] for band in AgeBand},
+        lado_overdue=counts["lado_overdue"],
+        due_soon=counts["due_soon"],
+        overdue=counts["overdue"],
+        patterns=counts["patterns"],
+        retention_due=counts["retention_due"],
+        open_total=counts["open"],
+        closed_total=counts["closed"],
         open_rows=rows,
-        closed=[c for c in cases if c.status == "closed"],
+        page=page,
+        pages=pages,
     )
+
+
+def _closed_key(case: Case) -> float:
+    return -(case.closed_at or case.opened_at).timestamp()
+
+
+def closed_cases(actor: Actor, now: dt.datetime, page: int = 1) -> ClosedPage:
+    """One page of the closed cases the actor may see, most recently closed first."""
+    scope = _scope(actor)
+    total = _counts(scope, now)["closed"]
+    pages = _pages(total)
+    page = min(max(page, 1), pages)
+    withheld = [case.id for case in scope.withheld]
+    streams: list[Iterable[Case]] = []
+    for office in scope.offices:
+        query = select(Case).where(Case.case_manager_office == office, Case.status == CLOSED)
+        if withheld:
+            query = query.where(Case.id.not_in(withheld))
+        streams.append(db.session.scalars(query.order_by(Case.closed_at.desc()).limit(page * PAGE_SIZE)).all())
+    streams.append(sorted((case for case in scope.extra if case.status == CLOSED), key=_closed_key))
+    return ClosedPage(cases=_page_of(iter(streams), _closed_key, page), total=total, page=page, pages=pages)

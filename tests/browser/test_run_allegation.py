@@ -162,6 +162,16 @@ def test_the_headteacher_runs_an_allegation_from_report_to_closure(
     case_url = head_page.url
     today = london_today()
 
+    # The designated safeguarding lead is found by searching the directory and added to help.
+    head_page.get_by_role("link", name="Add a collaborator").click()
+    expect(head_page.get_by_role("heading", name="Add a collaborator")).to_be_visible()
+    head_page.get_by_label("Search the staff directory by name or email address").fill("patel")
+    head_page.get_by_role("button", name="Search").click()
+    axe.check(head_page)
+    head_page.get_by_role("button", name=re.compile(r"^Add as collaborator\W+Dev Patel$")).click()
+    expect(head_page.get_by_text("Collaborator added.", exact=True)).to_be_visible()
+    assert head_page.url.split("#")[0] == case_url
+
     # Triage and classification.
     start_entry(head_page, axe, "Triage and classification", check_choice_page=True)
     choose(head_page, "Does what was reported meet the harm threshold?", "Yes")
@@ -314,4 +324,12 @@ def test_the_headteacher_runs_an_allegation_from_report_to_closure(
     outcome = head_page.locator("#outcome + .govuk-summary-list")
     expect(outcome).to_contain_text("Substantiated")
     expect(outcome).to_contain_text("Referred")
+    axe.check(head_page)
+
+    # It has left the open cases and is listed with the closed ones.
+    open_cases(head_page, axe)
+    expect(head_page.get_by_role("link", name=reference)).to_have_count(0)
+    head_page.get_by_role("link", name="Closed cases (1)").click()
+    expect(head_page.get_by_role("heading", name="Closed cases")).to_be_visible()
+    expect(head_page.get_by_role("link", name=reference)).to_be_visible()
     axe.check(head_page)

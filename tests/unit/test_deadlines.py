@@ -13,6 +13,7 @@ from casetracker.domain.deadlines import (
     ClockUnit,
     LadoClock,
     age_band,
+    age_band_starts,
     lado_consultation_due,
     written_confirmation_due,
 )
@@ -90,3 +91,23 @@ def test_naive_times_are_refused() -> None:
 )
 def test_case_age_bands(opened: dt.date, today: dt.date, band: AgeBand) -> None:
     assert age_band(opened, today) is band
+
+
+@pytest.mark.parametrize(
+    "today",
+    [dt.date(2026, 11, 26), dt.date(2026, 3, 31), dt.date(2028, 2, 29), dt.date(2027, 1, 1), dt.date(2026, 5, 31)],
+)
+def test_age_band_starts_bound_each_band_exactly(today: dt.date) -> None:
+    """The dashboard counts a band as a range of opening dates: the range must hold exactly the
+    dates that age_band puts in that band, on every day back more than two years."""
+    starts = age_band_starts(today)
+    bands = list(AgeBand)
+    for back in range(0, 800):
+        opened = today - dt.timedelta(days=back)
+        in_range = [
+            band
+            for position, band in enumerate(bands)
+            if (starts[band] is None or opened >= starts[band])
+            and (position == 0 or opened < starts[bands[position - 1]])
+        ]
+        assert in_range == [age_band(opened, today)], opened

@@ -72,8 +72,10 @@ RELATIONS = {
 # must be added here, or the test fails: nothing about cases is reachable by accident.
 ALLOWED = {
     ("cases.show_case", "GET"): {"case manager", "collaborator"},
+    ("cases.choose_collaborator", "GET"): {"case manager"},
     ("cases.add_collaborator", "POST"): {"case manager"},
     ("cases.remove_collaborator", "POST"): {"case manager"},
+    ("cases.choose_implicated", "GET"): {"case manager"},
     ("cases.implicate_person", "POST"): {"case manager"},
     ("cases.send_message", "POST"): {"case manager"},
     ("cases.download_attachment", "GET"): set(),  # (a made-up attachment id: 404 for everyone)
@@ -199,6 +201,47 @@ def test_marking_the_case_manager_implicated_moves_the_case_to_the_chair(app: Fl
     page = chair.get(f"/cases/{case_id}").get_data(as_text=True)
     assert SECRET_TEXT in page
     assert "implicated" in page
+
+
+def test_the_case_manager_finds_a_collaborator_by_searching_not_from_a_list_of_everyone(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    head = app.test_client()
+    sign_in(head, people["head"])
+    case_page = head.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "Sten Stranger" not in case_page  # the directory is not listed on the case page
+    assert head.get(f"/cases/{case_id}/collaborators/add").status_code == 200
+    found = head.get(f"/cases/{case_id}/collaborators/add?q=laborat").get_data(as_text=True)
+    assert "Col Laborator" in found and "Sten Stranger" not in found
+    assert f'name="collaborator-person" value="{people["collaborator"].id}"' in found
+    added = post_form(
+        head,
+        f"/cases/{case_id}/collaborators",
+        {"collaborator-person": str(people["collaborator"].id)},
+        token_from=f"/cases/{case_id}/collaborators/add?q=laborat",
+    )
+    assert added.status_code == 302
+    collaborator = app.test_client()
+    sign_in(collaborator, people["collaborator"])
+    assert SECRET_TEXT in collaborator.get(f"/cases/{case_id}").get_data(as_text=True)
+    nobody = head.get(f"/cases/{case_id}/implicated/add?q=zzzz").get_data(as_text=True)
+    assert "No one in the staff directory has a name or email address containing ‘zzzz’" in nobody
+
+
+def test_someone_without_an_account_can_be_marked_implicated_but_not_added_as_a_collaborator(app: Flask) -> None:
+    from casetracker.services import people as directory
+
+    people = school(app)
+    case_id = file_case(app, people)
+    with app.app_context():
+        visitor = directory.add_person(None, directory.PersonDetails("Vic Visitor", None, "Sports coach"))
+        visitor_id = visitor.id
+    head = app.test_client()
+    sign_in(head, people["head"])
+    as_collaborator = head.get(f"/cases/{case_id}/collaborators/add?q=visitor").get_data(as_text=True)
+    assert "Vic Visitor" in as_collaborator and "No active account" in as_collaborator
+    as_implicated = head.get(f"/cases/{case_id}/implicated/add?q=visitor").get_data(as_text=True)
+    assert f'name="implicate-person" value="{visitor_id}"' in as_implicated
 
 
 def test_the_case_manager_writes_to_the_reporter(app: Flask) -> None:

@@ -320,5 +320,7 @@ def test_the_run_command_puts_the_due_case_on_the_case_managers_review_list(app:
     with app.app_context():
         assert db.session.get(Case, due_id).retention_due is True
     assert [m["To"] for m in app.extensions["outbox"]] == [people["head"].email]
-    inbox = signed_in(app, people["head"]).get("/cases").get_data(as_text=True)
-    assert 'data-count="retention-due">1<' in inbox and "Retention review" in inbox
+    head = signed_in(app, people["head"])
+    assert 'data-count="retention-due">1<' in head.get("/cases").get_data(as_text=True)
+    closed = head.get("/cases/closed").get_data(as_text=True)
+    assert reference_of(app, due_id) in closed and "Retention review" in closed

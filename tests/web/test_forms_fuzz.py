@@ -829,13 +829,17 @@ SCENARIOS: dict[str, Scenario] = {
     "offices.withdraw_declaration": Scenario(
         "dsl", form_page="/declarations", arguments={"declaration_id": (World.declaration,)}
     ),
-    "cases.add_collaborator": Scenario("head", form_page="/cases/{case_id}", arguments={"case_id": (World.case,)}),
+    "cases.add_collaborator": Scenario(
+        "head", form_page="/cases/{case_id}/collaborators/add?q=larkrise", arguments={"case_id": (World.case,)}
+    ),
     "cases.remove_collaborator": Scenario(
         "head",
         form_page="/cases/{case_id}",
         arguments={"case_id": (World.case,), "collaborator_id": (World.collaborator,)},
     ),
-    "cases.implicate_person": Scenario("head", form_page="/cases/{case_id}", arguments={"case_id": (World.case,)}),
+    "cases.implicate_person": Scenario(
+        "head", form_page="/cases/{case_id}/implicated/add?q=larkrise", arguments={"case_id": (World.case,)}
+    ),
     "cases.send_message": Scenario("head", form_page="/cases/{case_id}", arguments={"case_id": (World.case,)}),
     "cases.choose_entry": Scenario("head", arguments={"case_id": (World.case,)}),
     "cases.new_entry": Scenario(

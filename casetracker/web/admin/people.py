@@ -15,6 +15,7 @@ from casetracker.services import people, staff_import
 from casetracker.web.admin.people_forms import ROLE_ITEMS, STAFF_TYPE_ITEMS, ImportStaffForm, PersonForm, RolesForm
 from casetracker.web.admin.views import bp
 from casetracker.web.auth.forms import SubmitOnlyForm
+from casetracker.web.paging import page_number
 
 EMAIL_NOT_SENT = "The invitation email could not be sent. Check the email settings, then send the invitation again."
 
@@ -36,16 +37,11 @@ def _account(person: Person) -> User:
     return person.user
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 1  # "²" is a digit to isdigit()
-
-
 @bp.route("/people")
 @requires(is_administrator)
 def list_people() -> str:
     query = request.args.get("q", "").replace("\x00", "").strip()[:200]
-    page = people.search_people(query, _page_number())
+    page = people.search_people(query, page_number())
     return render_template("admin/people/list.html", title="People", query=query, page=page)
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from casetracker.domain.deadlines import age_band
 from casetracker.domain.entries import EntryType
@@ -16,13 +14,14 @@ from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor, is_signed_in
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
-from casetracker.models import Person, User, utcnow
+from casetracker.models import Person, utcnow
 from casetracker.security.access import current_actor, requires
-from casetracker.services import attachments, case_management, dashboard, routing
+from casetracker.services import attachments, case_management, dashboard, people, routing
 from casetracker.services import entry_text as display
 from casetracker.services.case_access import CaseNotFoundError, attachment_for, managed_case_for
 from casetracker.web.auth.forms import SubmitOnlyForm
 from casetracker.web.cases.forms import MessageForm, PersonChoiceForm
+from casetracker.web.paging import page_number
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -43,8 +42,21 @@ def inbox() -> str:
     return render_template(
         "cases/inbox.html",
         title="Cases",
-        board=dashboard.dashboard(_actor(), now),
+        board=dashboard.dashboard(_actor(), now, page_number()),
         now=now,
+        kind_labels=KIND_LABELS,
+        official_sensitive=True,
+    )
+
+
+@bp.route("/closed")
+@requires(is_signed_in)
+def closed_cases() -> str:
+    """Closed cases, most recently closed first, a page at a time."""
+    return render_template(
+        "cases/closed.html",
+        title="Closed cases",
+        closed=dashboard.closed_cases(_actor(), utcnow(), page_number()),
         kind_labels=KIND_LABELS,
         official_sensitive=True,
     )
@@ -60,24 +72,7 @@ def show_case(case_id: uuid.UUID) -> str:
     return _render_case(view)
 
 
-def _render_case(
-    view: case_management.CaseView,
-    *,
-    person_form: PersonChoiceForm | None = None,
-    message_form: MessageForm | None = None,
-) -> str:
-    people = db.session.scalars(select(Person).order_by(Person.full_name)).all()
-    users = db.session.scalars(select(User).where(User.is_active.is_(True))).all()
-    collaborator_form = PersonChoiceForm(prefix="collaborator")
-    collaborator_form.person.choices = [
-        SelectChoice("", "Choose a person"),
-        *(SelectChoice(str(u.id), u.person.full_name) for u in users),
-    ]
-    implicate_form = person_form or PersonChoiceForm(prefix="implicate")
-    implicate_form.person.choices = [
-        SelectChoice("", "Choose a person"),
-        *(SelectChoice(str(p.id), p.full_name) for p in people),
-    ]
+def _render_case(view: case_management.CaseView, *, message_form: MessageForm | None = None) -> str:
     message_form = message_form or MessageForm()
     now = utcnow()
     holder = None
@@ -97,8 +92,6 @@ def _render_case(
         EntryType=EntryType,
         entry_rows=lambda body: display.entry_rows(body, view.running.edition, actions),
         kind_labels=KIND_LABELS,
-        collaborator_form=collaborator_form,
-        implicate_form=implicate_form,
         message_form=message_form,
         form=message_form,  # the page's error summary reads `form`
         remove_form=SubmitOnlyForm(),
@@ -136,6 +129,54 @@ def _back_to_case(case_id: uuid.UUID, action: Callable[[], object], done: str) -
     else:
         flash(done, "success")
     return redirect(url_for("cases.show_case", case_id=case_id))
+
+
+# Choosing a person is a search, not a drop-down of the whole directory: a trust's directory can
+# hold thousands of people, and the case page should not pay for listing them on every view.
+CHOOSERS = {
+    "collaborator": {
+        "title": "Add a collaborator",
+        "hint": "For an allegation, consider the designated safeguarding lead, for the child's welfare. "
+        "Only people with an account can be added.",
+        "button": "Add as collaborator",
+        "endpoint": "cases.add_collaborator",
+    },
+    "implicate": {
+        "title": "Mark someone as implicated",
+        "hint": "They will no longer be able to see this case. "
+        "If you are implicated yourself, it moves to the next office-holder.",
+        "button": "Mark as implicated",
+        "endpoint": "cases.implicate_person",
+    },
+}
+
+
+def _choose_person(case_id: uuid.UUID, purpose: str) -> str:
+    case = _managed_case_or_404(case_id)
+    query = request.args.get("q", "").replace("\x00", "").strip()[:200]
+    found = people.search_people(query, page_number(), per_page=20) if query else None
+    return render_template(
+        "cases/choose_person.html",
+        title=f"{CHOOSERS[purpose]['title']} – case {case.reference}",
+        case=case,
+        purpose=purpose,
+        chooser=CHOOSERS[purpose],
+        query=query,
+        found=found,
+        official_sensitive=True,
+    )
+
+
+@bp.route("/<uuid:case_id>/collaborators/add")
+@requires(is_signed_in)
+def choose_collaborator(case_id: uuid.UUID) -> str:
+    return _choose_person(case_id, "collaborator")
+
+
+@bp.route("/<uuid:case_id>/implicated/add")
+@requires(is_signed_in)
+def choose_implicated(case_id: uuid.UUID) -> str:
+    return _choose_person(case_id, "implicate")
 
 
 @bp.route("/<uuid:case_id>/collaborators", methods=["POST"])
