@@ -75,9 +75,14 @@ test-postgres: $(VENV)/.installed assets ## The suite on a throwaway PostgreSQL 
 
 soak: $(VENV)/.installed assets ## Long runs: every form fuzzed with 500 hostile examples (not part of make test)
 	CASETRACKER_FUZZ_EXAMPLES=500 $(BIN)/pytest tests/web/test_forms_fuzz.py
+	CASETRACKER_TEST_DATABASE_URL= CASETRACKER_FAULT_KILLS=200 $(BIN)/pytest tests/live/test_fault_kill.py
+	@scripts/pg-test-cluster stop $(PG_DIR) $(PG_PORT)
+	@url=$$(scripts/pg-test-cluster start $(PG_DIR) $(PG_PORT)) && \
+	  CASETRACKER_TEST_DATABASE_URL=$$url CASETRACKER_FAULT_KILLS=200 $(BIN)/pytest tests/live/test_fault_kill.py; \
+	  status=$$?; scripts/pg-test-cluster stop $(PG_DIR) $(PG_PORT); exit $$status
 
 bench: $(VENV)/.installed assets ## Performance scripts that print ratios; DB=postgres for PostgreSQL (not part of make test)
-	@for script in bench/encryption_cost.py bench/pdf_export.py; do echo "== $$script"; $(BIN)/python $$script 2>&1 | grep -v '^INFO'; done
+	@for script in bench/encryption_cost.py bench/pdf_export.py bench/case_page_profile.py; do echo "== $$script"; $(BIN)/python $$script 2>&1 | grep -v '^INFO'; done
 	@echo "== bench/http_load.py"; BENCH_DB=$(or $(DB),sqlite) $(BIN)/python bench/http_load.py
 
 clean: ## Remove the virtualenv, node_modules and built assets (keeps instance/)

@@ -194,8 +194,22 @@ def _choices(mapping: dict[str, str] | dict[Outcome, str]) -> tuple[tuple[str, s
     return tuple((str(key), value) for key, value in mapping.items())
 
 
+# A chronology page asks for every entry's fields: build each (type, edition) once. The edition
+# itself is kept beside them, so an edition made elsewhere under the same name is never confused.
+_FIELDS: dict[tuple[EntryType, str], tuple[Edition, tuple[FieldSpec, ...]]] = {}
+
+
 def entry_fields(entry_type: EntryType, edition: Edition) -> tuple[FieldSpec, ...]:
     """The fields one entry type asks, worded by the case's guidance edition."""
+    known = _FIELDS.get((entry_type, edition.name))
+    if known is not None and known[0] is edition:
+        return known[1]
+    fields = _build_entry_fields(entry_type, edition)
+    _FIELDS[(entry_type, edition.name)] = (edition, fields)
+    return fields
+
+
+def _build_entry_fields(entry_type: EntryType, edition: Edition) -> tuple[FieldSpec, ...]:
     if entry_type is EntryType.CLASSIFICATION:
         return (
             FieldSpec(

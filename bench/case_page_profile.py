@@ -1,0 +1,113 @@
+"""Where a case page's time goes: the profile behind the case-page and chronology ratios.
+
+Run: .venv/bin/python bench/case_page_profile.py  (part of make bench)
+In one process (the Flask test client, no network), against a SQLite file: /healthz, a case page
+with 20 chronology entries and one with 200, each signed in as the case manager. It prints the
+time per request and, from cProfile, the share of a case page spent in each part: rendering the
+template, the database (SQLAlchemy and the driver), decrypting fields, auditing the read, the
+chronology's fold, and the request's session and sign-in checks. These parts overlap a little
+(a decrypt can run inside a template) so the shares are indicative, not a partition.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from casetracker import create_app, crypto
+from casetracker.domain.people import Office
+from casetracker.extensions import db
+from casetracker.models import School
+from config import TestConfig
+from tests.case_helpers import seeded_case
+from tests.conftest import make_user, sign_in
+
+ROUNDS = 60
+PARTS = {
+    "rendering the page (Jinja, GOV.UK macros)": ("flask/templating.py", "_render"),
+    "database (SQLAlchemy + driver)": ("sqlalchemy/engine/base.py", "_execute_context"),
+    "decrypting fields": ("casetracker/models/encrypted.py", "__get__"),
+    "auditing the read (chained, committed)": ("casetracker/services/case_store.py", "record_case_view"),
+    "the chronology's fold and running view": ("casetracker/services/case_running.py", "running_view"),
+    "session, sign-in and access checks": ("flask/app.py", "preprocess_request"),
+}
+
+
+def build() -> tuple[Flask, FlaskClient, dict[str, uuid.UUID]]:
+    tmp = tempfile.mkdtemp(prefix="casetracker-profile-")
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp}/profile.db"
+        KEY_FILE = f"{tmp}/keyring.json"
+        ATTACHMENT_DIR = f"{tmp}/attachments"
+
+    crypto.Keyring.create(Config.KEY_FILE)
+    app = create_app(Config)
+    with app.app_context():
+        upgrade()
+        db.session.add(School(name="Larkrise Community School (fictional)"))
+        db.session.commit()
+    head = make_user(app, "Hana Head", office=Office.HEADTEACHER)
+    with app.app_context():
+        cases = {
+            "20 entries": seeded_case("TWENTY", entries=20).id,
+            "200 entries": seeded_case("TWOHUNDRED", entries=200).id,
+        }
+    client = app.test_client()
+    sign_in(client, head)
+    return app, client, cases
+
+
+def per_request(client: FlaskClient, path: str) -> float:
+    for _ in range(5):
+        assert client.get(path).status_code == 200
+    best = float("inf")
+    for _ in range(3):  # best of three runs of ROUNDS: the least disturbed by other work
+        started = time.perf_counter()
+        for _ in range(ROUNDS):
+            client.get(path)
+        best = min(best, (time.perf_counter() - started) / ROUNDS)
+    return best
+
+
+def shares(client: FlaskClient, path: str) -> dict[str, float]:
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(ROUNDS // 2):
+        client.get(path)
+    profile.disable()
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    total = sum(timing[2] for timing in stats.values())  # all own time: the whole of the work
+    found: dict[str, float] = {}
+    for label, (file_end, function) in PARTS.items():
+        cumulative = sum(
+            timing[3] for (file, _, name), timing in stats.items() if file.endswith(file_end) and name == function
+        )
+        found[label] = cumulative / total if total else 0.0
+    return found
+
+
+def main() -> None:
+    _, client, cases = build()
+    healthz = per_request(client, "/healthz")
+    print(f"  /healthz in-process: {healthz * 1000:.2f} ms a request")
+    for name, case_id in cases.items():
+        seconds = per_request(client, f"/cases/{case_id}")
+        print(f"  case page, {name}: {seconds * 1000:.2f} ms a request ({healthz / seconds:.3f} of /healthz's rate)")
+        for label, share in shares(client, f"/cases/{case_id}").items():
+            print(f"      {share * 100:5.1f} %  {label}")
+
+
+if __name__ == "__main__":
+    main()
