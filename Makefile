@@ -73,7 +73,7 @@ test-postgres: $(VENV)/.installed assets ## The suite on a throwaway PostgreSQL 
 	  CASETRACKER_TEST_DATABASE_URL=$$url $(BIN)/pytest -m "not browser"; status=$$?; \
 	  scripts/pg-test-cluster stop $(PG_DIR) $(PG_PORT); exit $$status
 
-soak: $(VENV)/.installed assets ## Long runs: every form fuzzed with 500 hostile examples (not part of make test)
+soak: $(VENV)/.installed assets ## Long runs: every form fuzzed 500 times; the server killed 200 times on SQLite and PostgreSQL (not part of make test)
 	CASETRACKER_FUZZ_EXAMPLES=500 $(BIN)/pytest tests/web/test_forms_fuzz.py
 	CASETRACKER_TEST_DATABASE_URL= CASETRACKER_FAULT_KILLS=200 $(BIN)/pytest tests/live/test_fault_kill.py
 	@scripts/pg-test-cluster stop $(PG_DIR) $(PG_PORT)

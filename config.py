@@ -13,6 +13,20 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
 
+# PostgreSQL connections: test each pooled connection as it is taken from the pool (one round trip),
+# so that after the database server restarts its dead connections are replaced instead of failing
+# a request, and give up connecting after a few seconds, so that while the server is unreachable a
+# page answers "Sorry, the service is unavailable" instead of hanging. SQLite needs neither.
+POSTGRES_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 3}}
+
+
+def engine_options(database_uri: str, configured: dict) -> dict:
+    """SQLAlchemy engine options for this database: the defaults above, then what was configured."""
+    if database_uri.startswith("postgresql"):
+        return {**POSTGRES_ENGINE_OPTIONS, **configured}
+    return dict(configured)
+
+
 class ConfigError(RuntimeError):
     """The configuration cannot run: the message says what is missing."""
 
@@ -27,6 +41,10 @@ class Config:
     MAIL_FROM = os.environ.get("CASETRACKER_MAIL_FROM", "casetracker@localhost")
     BASE_URL = os.environ.get("CASETRACKER_BASE_URL", "http://127.0.0.1:5000")
     RATELIMIT_STORAGE_URI = os.environ.get("CASETRACKER_RATELIMIT_STORAGE_URL", "memory://")
+    # If the shared store cannot be reached, count in each process until it is back (and log it):
+    # weaker limits for a while, rather than nobody able to sign in. The per-account lockout, in
+    # the database, holds either way.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # How many reverse proxies (load balancer, nginx) stand in front of the app: their
     # X-Forwarded-For tells the rate limiter each visitor's own address.
     PROXY_HOPS = int(os.environ.get("CASETRACKER_PROXY_HOPS", "0"))

@@ -77,6 +77,7 @@ from tests.live.harness import (  # noqa: E402 - the harness is found from the p
     Server,
     SmtpSink,
     Totp,
+    concern_pages,
     environments,
     flask,
     memory_kb,
@@ -260,49 +261,10 @@ def anonymous_get(port: int, path: str) -> Step:
 
 def concern_journey(reporters: list[Client]) -> Step:
     """A concern about someone not in the staff directory, page by page; the last POST sends it."""
-    when = dt.date.today() - dt.timedelta(days=3)
 
     def step(thread: int) -> tuple[bool, float | None]:
         client = reporters[thread % len(reporters)]
-        number = secrets.randbelow(10**6)
-        posts: list[tuple[str, dict[str, Any], str]] = [
-            ("/report", {"immediate_danger": "no"}, "/report/kind"),
-            ("/report/kind", {"concern": "colleague"}, "/report/person"),
-            ("/report/person", {"person": "not_listed"}, "/report/person/not-listed"),
-            (
-                "/report/person/not-listed",
-                {
-                    "name": f"Visitor {number} (fictional)",
-                    "role": "Visiting sports coach",
-                    "organisation": "Fictional Coaching Ltd",
-                    "relationship": "contractor",
-                },
-                "/report/questions",
-            ),
-            (
-                "/report/questions",
-                {
-                    "harmed_a_child": "no",
-                    "criminal_offence": "no",
-                    "risk_of_harm": "no",
-                    "unsuitable_to_work_with_children": "no",
-                },
-                "/report/what-happens-next",
-            ),
-            (
-                "/report/details",
-                {
-                    "what_happened": "Fictional: spoke sharply to a pupil and kept them in at break alone.",
-                    "date": [str(when.day), str(when.month), str(when.year)],
-                    "time": "10:30",
-                    "where": "Year 4 classroom",
-                    "children": "Pupil B (fictional), Year 4",
-                    "witnesses": "",
-                    "action_taken": "Told the class teacher.",
-                },
-                "/report/check",
-            ),
-        ]
+        posts = concern_pages(f"bench-{secrets.randbelow(10**6)}")
         for path, form, expected in posts:
             response = client.post(path, form)
             if response.status != 302 or not response.location.startswith(expected):

@@ -8,7 +8,7 @@ import uuid
 from flask import Flask, g
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from config import BASE_DIR, INSTANCE_DIR, Config, config_from_environment
+from config import BASE_DIR, INSTANCE_DIR, Config, config_from_environment, engine_options
 
 
 def create_app(config: type[Config] | None = None, *, check_keys: bool = True) -> Flask:
@@ -49,6 +49,9 @@ def create_app(config: type[Config] | None = None, *, check_keys: bool = True) -
     from casetracker.security.sessions import DatabaseSessionInterface
     from casetracker.web import errors
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
     db.init_app(app)
     _tune_sqlite(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))

@@ -19,6 +19,29 @@ def keyring() -> crypto.Keyring:
     return ring
 
 
+def current_keyring() -> crypto.Keyring:
+    """The keyring, read again from its file if that has changed since this process loaded it.
+
+    `keys rotate` and `keys retire` run in another process (from one place, for every app server),
+    so a long-running worker's keyring goes stale. Stale, it would wrap new keys with the key that
+    was active when it started (once that key is retired, whatever it wrapped is unreadable
+    everywhere else, and here after a restart), and could not open what a fresher worker wrapped
+    with the new key. A new file is taken only if it is the same keyring (rotation never changes
+    the blind-index or audit keys).
+    """
+    ring = keyring()
+    try:
+        on_disk = crypto.Keyring.load(ring.path, strict_permissions=current_app.config["IS_PRODUCTION"])
+    except crypto.KeyringError:
+        return ring  # the file is unreadable just now: the loaded keys still work
+    changed = on_disk.active != ring.active or on_disk.keks.keys() != ring.keks.keys()
+    if changed and on_disk.index_key == ring.index_key and on_disk.audit_key == ring.audit_key:
+        on_disk.cipher = ring.cipher
+        current_app.extensions["keyring"] = on_disk
+        return on_disk
+    return ring
+
+
 def _cache() -> dict[uuid.UUID, tuple[uuid.UUID, bytes]]:
     return db.session.info.setdefault("data_keys", {})  # type: ignore[no-any-return]
 
@@ -26,7 +49,7 @@ def _cache() -> dict[uuid.UUID, tuple[uuid.UUID, bytes]]:
 def create_data_key(case_id: uuid.UUID) -> CaseKey:
     """A fresh data key for a new case, wrapped by the active key-encryption key."""
     key = crypto.new_data_key()
-    kek_id, wrapped = keyring().wrap(key, case_id)
+    kek_id, wrapped = current_keyring().wrap(key, case_id)
     row = CaseKey(id=uuid.uuid4(), case_id=case_id, kek_id=kek_id, wrapped=wrapped)
     db.session.add(row)
     _cache()[case_id] = (row.id, key)

@@ -19,6 +19,7 @@ from flask import Flask, Request, Response
 from flask import request as current_request
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.datastructures import CallbackDict
 from werkzeug.exceptions import HTTPException
 
@@ -36,6 +37,9 @@ PURGE_ONE_IN = 200
 # session row is read, written, touched or expired, and no cookie is set, even when the browser
 # is signed in. Their views see an empty session, so nobody is signed in there.
 SESSIONLESS_BLUEPRINTS = frozenset({"whistleblowing"})
+# What the driver raises when the database cannot be reached (down, restarting, connection lost).
+# The error pages answer these with 503 "Sorry, the service is unavailable", never with a 500.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 class DatabaseSession(CallbackDict[str, Any], SessionMixin):
@@ -55,6 +59,10 @@ class DatabaseSession(CallbackDict[str, Any], SessionMixin):
         self.last_seen_at = last_seen_at
         self.modified = False
         self.rotate = False
+        # The session could not be read or written because the database is unavailable: the
+        # request is answered with 503 and the cookie is left alone, so the visitor is still
+        # signed in when the database is back.
+        self.unavailable = False
 
     def regenerate(self) -> None:
         """Issue a new session id (at sign-in): an id known before sign-in is worthless after."""
@@ -69,6 +77,17 @@ class DatabaseSessionInterface(SessionInterface):
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 100:
             return DatabaseSession()
+        # This runs before Flask's error handlers apply (an exception here would be a 500), so an
+        # unreachable database is caught here and answered with 503 by refuse_if_unavailable.
+        try:
+            return self._open(app, token)
+        except DATABASE_UNAVAILABLE as error:
+            app.logger.error("database unavailable while reading a session: %s", type(error).__name__)
+            session = DatabaseSession()
+            session.unavailable = True
+            return session
+
+    def _open(self, app: Flask, token: str) -> DatabaseSession:
         with db.engine.connect() as conn:
             row = conn.execute(select(TABLE).where(TABLE.c.id == token_digest(token))).first()
         if row is None:
@@ -93,7 +112,7 @@ class DatabaseSessionInterface(SessionInterface):
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, DatabaseSession)
-        if is_sessionless(app, current_request):
+        if session.unavailable or is_sessionless(app, current_request):
             return
         name = self.get_cookie_name(app)
         cookie = {
@@ -104,15 +123,31 @@ class DatabaseSessionInterface(SessionInterface):
             "samesite": self.get_cookie_samesite(app),
         }
         session.pop("_expired", None)
+        try:
+            self._save(app, session, response, name, cookie)
+        except DATABASE_UNAVAILABLE:
+            # The error handlers turn this into the 503 page; saving that page must not try again.
+            session.unavailable = True
+            raise
+
+    def _save(
+        self, app: Flask, session: DatabaseSession, response: Response, name: str, cookie: dict[str, Any]
+    ) -> None:
+        """Write only when there is something to write: most requests touch no session row."""
         now = utcnow()
+        if not session:
+            if session.token:
+                with db.engine.begin() as conn:
+                    conn.execute(delete(TABLE).where(TABLE.c.id == token_digest(session.token)))
+                response.delete_cookie(name, **cookie)
+            return
+        response.vary.add("Cookie")
+        touch = session.last_seen_at is not None and now - session.last_seen_at > TOUCH_EVERY
+        if session.token is not None and not session.rotate and not session.modified and not touch:
+            return
         if secrets.randbelow(PURGE_ONE_IN) == 0:
             purge_expired_sessions(app)
         with db.engine.begin() as conn:
-            if not session:
-                if session.token:
-                    conn.execute(delete(TABLE).where(TABLE.c.id == token_digest(session.token)))
-                    response.delete_cookie(name, **cookie)
-                return
             if session.token and session.rotate:
                 conn.execute(delete(TABLE).where(TABLE.c.id == token_digest(session.token)))
                 session.token = None
@@ -129,7 +164,7 @@ class DatabaseSessionInterface(SessionInterface):
                     )
                 )
                 response.set_cookie(name, session.token, **cookie)
-            elif session.modified or (session.last_seen_at is not None and now - session.last_seen_at > TOUCH_EVERY):
+            else:
                 result = conn.execute(
                     update(TABLE)
                     .where(TABLE.c.id == token_digest(session.token))
@@ -142,7 +177,6 @@ class DatabaseSessionInterface(SessionInterface):
                 if result.rowcount == 0:
                     # Revoked while this request ran (sign-out elsewhere, deactivation).
                     response.delete_cookie(name, **cookie)
-        response.vary.add("Cookie")
 
 
 def is_sessionless(app: Flask, request: Request) -> bool:

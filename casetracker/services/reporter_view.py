@@ -26,7 +26,7 @@ from casetracker import audit, crypto
 from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor
 from casetracker.extensions import db
-from casetracker.keystore import keyring
+from casetracker.keystore import current_keyring, keyring
 from casetracker.models import Case, Message, Person, Report, ReportDraft, User, utcnow
 from casetracker.services import case_store, offices, routing
 from casetracker.services.case_access import CaseNotFoundError
@@ -218,7 +218,7 @@ _DRAFT_AD = b"casetracker\x1freport-draft\x1f"
 
 def seal_draft(user_id: uuid.UUID, draft: dict[str, Any]) -> dict[str, str]:
     """Encrypt the draft under a fresh key, wrapped by the keyring and bound to this user."""
-    ring = keyring()
+    ring = current_keyring()  # never a key retired while this worker ran
     draft_id = uuid.uuid4()
     key = crypto.new_data_key()
     kek_id, wrapped = ring.wrap(key, draft_id)
@@ -236,6 +236,8 @@ def open_draft(user_id: uuid.UUID, sealed: Any) -> dict[str, Any] | None:
     if not isinstance(sealed, dict):
         return None
     ring = keyring()
+    if str(sealed.get("kek")) not in ring.keks:
+        ring = current_keyring()  # sealed by a worker that has seen a newer keyring than this one
     try:
         draft_id = uuid.UUID(str(sealed["id"]))
         key = ring.unwrap(str(sealed["kek"]), base64.b64decode(sealed["key"], validate=True), draft_id)
@@ -274,8 +276,9 @@ def store_draft(user_id: uuid.UUID, draft: dict[str, Any]) -> None:
     db.session.commit()
 
 
-def discard_draft(user_id: uuid.UUID) -> None:
+def discard_draft(user_id: uuid.UUID, *, commit: bool = True) -> None:
     row = db.session.get(ReportDraft, user_id)
     if row is not None:
         db.session.delete(row)
-        db.session.commit()
+        if commit:
+            db.session.commit()

@@ -19,7 +19,7 @@ from casetracker.extensions import db
 from casetracker.keystore import keyring
 from casetracker.models import Case, Person, Report, User, utcnow
 from casetracker.security import receipts
-from casetracker.services import case_running, case_store, patterns, routing
+from casetracker.services import case_running, case_store, patterns, reporter_view, routing
 from casetracker.services.notifications import absolute_url, send_email_quietly
 
 
@@ -50,8 +50,13 @@ class Receipt:
     is_potential_allegation: bool
 
 
-def submit(reporter: Actor | None, submission: Submission) -> Receipt:
-    """File a report: one transaction for the case, its first entries and the audit; then tell people."""
+def submit(reporter: Actor | None, submission: Submission, *, from_draft: bool = False) -> Receipt:
+    """File a report: one transaction for the case, its first entries and the audit; then tell people.
+
+    `from_draft`: the reporter's saved draft is deleted in the same transaction as the case is
+    made, so whatever happens next (a crash while the emails go), the draft is never there to be
+    sent a second time, and the case never exists without the draft having gone.
+    """
     if submission.is_anonymous and submission.kind is not ReportKind.WHISTLEBLOWING:
         raise ReportingError("Only a whistleblowing concern can be raised anonymously")
     if reporter is None and not submission.is_anonymous:
@@ -131,6 +136,8 @@ def submit(reporter: Actor | None, submission: Submission) -> Receipt:
         kind=submission.kind.value,
         anonymous=submission.is_anonymous,
     )
+    if from_draft and reporter is not None:
+        reporter_view.discard_draft(reporter.user_id, commit=False)
     db.session.commit()
     _tell_people(case, decision, potential, reporter if not submission.is_anonymous else None)
     return Receipt(case.id, case.reference, code, potential)

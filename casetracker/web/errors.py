@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, session
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from casetracker import crypto
 from casetracker.extensions import db
+from casetracker.security.sessions import DATABASE_UNAVAILABLE
 from casetracker.services.case_access import CaseNotFoundError
 from casetracker.services.integrity import report_integrity_incident
 
@@ -37,13 +38,34 @@ def render_error(status: int) -> tuple[str, int]:
         return f"<!DOCTYPE html><html lang=en><title>{title}</title><h1>{title}</h1></html>", status
 
 
+def refuse_if_unavailable() -> None:
+    """The session could not be read because the database is unavailable: answer 503 before
+    anything else looks at the (empty) session, which would otherwise send a signed-in user to
+    the sign-in page or refuse their form's CSRF token."""
+    if getattr(session, "unavailable", False):
+        raise ServiceUnavailable()
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is already gone: nothing to roll back
+        db.session.close()
+
+
 def init_app(app: Flask) -> None:
+    # First of all the before-request functions (CSRF, access checks, the request id).
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_if_unavailable)
+
     @app.errorhandler(CSRFError)
     def csrf_error(_: CSRFError) -> tuple[str, int]:
         return render_error(400)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
+        if isinstance(error, InternalServerError) and isinstance(error.original_exception, DATABASE_UNAVAILABLE):
+            # Raised outside a view (saving the session), where only the 500 handler applies.
+            return database_unavailable(error.original_exception)
         return render_error(error.code or 500)
 
     @app.errorhandler(crypto.IntegrityError)
@@ -63,11 +85,13 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         return render_error(410)
 
-    @app.errorhandler(OperationalError)
-    def database_unavailable(error: OperationalError) -> tuple[str, int]:
-        app.logger.error("database error: %s", type(error).__name__)
-        db.session.rollback()
+    def database_unavailable(error: Exception) -> tuple[str, int]:
+        app.logger.error("database unavailable: %s", type(error).__name__)
+        _rollback_quietly()
         return render_error(503)
+
+    for kind in DATABASE_UNAVAILABLE:
+        app.register_error_handler(kind, database_unavailable)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[str, int]:

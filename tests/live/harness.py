@@ -7,6 +7,7 @@ an SMTP sink (production needs an SMTP server), and a throwaway PostgreSQL clust
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import os
 import re
@@ -154,14 +155,16 @@ class Client:
     """One visitor: its own cookies (sent by hand, so the production `Secure` cookie works over
     plain HTTP on loopback), one connection per request."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, headers: dict[str, str] | None = None) -> None:
         self.port = port
         self.cookies: dict[str, str] = {}
         self.csrf = ""
+        # Sent with every request: e.g. the X-Forwarded-For a load balancer adds for this visitor.
+        self.headers: dict[str, str] = dict(headers or {})
 
     def request(self, method: str, path: str, form: dict[str, Any] | None = None, timeout: float = 120) -> Response:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        headers = {}
+        headers = dict(self.headers)
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -303,3 +306,52 @@ def environments(workdir: Path, database_url: str, smtp_port: int) -> tuple[dict
     setup = {**base, "CASETRACKER_ENV": "development"}
     serve = {**base, "CASETRACKER_ENV": "production", "CASETRACKER_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"}
     return setup, serve
+
+
+# --- the reporting journey ---------------------------------------------------------------------
+
+
+def concern_pages(marker: str) -> list[tuple[str, dict[str, Any], str]]:
+    """A low-level concern about a fictional visitor not in the staff directory, question page by
+    question page: (path, form, where the answer should redirect). `marker` is written into the
+    visitor's name and the account of what happened, so the report can be found afterwards.
+    Posting "/report/check" afterwards sends it."""
+    when = dt.date.today() - dt.timedelta(days=3)
+    return [
+        ("/report", {"immediate_danger": "no"}, "/report/kind"),
+        ("/report/kind", {"concern": "colleague"}, "/report/person"),
+        ("/report/person", {"person": "not_listed"}, "/report/person/not-listed"),
+        (
+            "/report/person/not-listed",
+            {
+                "name": f"Visitor {marker} (fictional)",
+                "role": "Visiting sports coach",
+                "organisation": "Fictional Coaching Ltd",
+                "relationship": "contractor",
+            },
+            "/report/questions",
+        ),
+        (
+            "/report/questions",
+            {
+                "harmed_a_child": "no",
+                "criminal_offence": "no",
+                "risk_of_harm": "no",
+                "unsuitable_to_work_with_children": "no",
+            },
+            "/report/what-happens-next",
+        ),
+        (
+            "/report/details",
+            {
+                "what_happened": f"Fictional ({marker}): spoke sharply to a pupil and kept them in at break alone.",
+                "date": [str(when.day), str(when.month), str(when.year)],
+                "time": "10:30",
+                "where": "Year 4 classroom",
+                "children": "Pupil B (fictional), Year 4",
+                "witnesses": "",
+                "action_taken": "Told the class teacher.",
+            },
+            "/report/check",
+        ),
+    ]

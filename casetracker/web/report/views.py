@@ -652,11 +652,15 @@ def check_answers() -> str | Response:
     if missing is not None:
         if not draft and RECEIPT_KEY in session:
             return redirect(url_for("report.confirmation"))  # sent already (a second click)
+        if not draft and request.method == "POST":
+            # Sent already, but the answer never reached them (a lost connection, a server
+            # restart): the draft went with the sending, so their reports show whether it arrived.
+            flash("There was nothing left to send. If you pressed Send just now, check below whether it arrived.")
+            return redirect(url_for("report.list_reports"))
         return redirect(url_for(missing))
     form = SendForm()
     if form.validate_on_submit():
-        receipt = reporting.submit(_actor(), _submission(draft))
-        reporter_view.discard_draft(_actor().user_id)
+        receipt = reporting.submit(_actor(), _submission(draft), from_draft=True)
         session[RECEIPT_KEY] = {"reference": receipt.reference}
         return redirect(url_for("report.confirmation"))
     return render_template(
