@@ -32,14 +32,20 @@ def current_keyring() -> crypto.Keyring:
     ring = keyring()
     try:
         on_disk = crypto.Keyring.load(ring.path, strict_permissions=current_app.config["IS_PRODUCTION"])
-    except crypto.KeyringError:
-        return ring  # the file is unreadable just now: the loaded keys still work
+    except crypto.KeyringError as error:
+        current_app.logger.error("the keyring file could not be read again: %s", error)
+        return ring  # the loaded keys still work
     changed = on_disk.active != ring.active or on_disk.keks.keys() != ring.keks.keys()
-    if changed and on_disk.index_key == ring.index_key and on_disk.audit_key == ring.audit_key:
-        on_disk.cipher = ring.cipher
-        current_app.extensions["keyring"] = on_disk
-        return on_disk
-    return ring
+    if not changed:
+        return ring
+    if on_disk.index_key != ring.index_key or on_disk.audit_key != ring.audit_key:
+        # Another keyring put in its place: its blind indexes would no longer hide cases from
+        # their subjects. Keep serving with the keys this process started with, and say so.
+        current_app.logger.error("the keyring file %s now holds a different keyring: not loaded", ring.path)
+        return ring
+    on_disk.cipher = ring.cipher
+    current_app.extensions["keyring"] = on_disk
+    return on_disk
 
 
 def _cache() -> dict[uuid.UUID, tuple[uuid.UUID, bytes]]:
@@ -67,9 +73,7 @@ def data_key_for(case_id: uuid.UUID) -> tuple[uuid.UUID, bytes]:
         key = keyring().unwrap(row.kek_id, row.wrapped, case_id)
     except crypto.RetiredKeyError:
         # Another process rotated the keys: read the keyring file again, once.
-        ring = crypto.Keyring.load(keyring().path, strict_permissions=current_app.config["IS_PRODUCTION"])
-        current_app.extensions["keyring"] = ring
-        key = ring.unwrap(row.kek_id, row.wrapped, case_id)
+        key = current_keyring().unwrap(row.kek_id, row.wrapped, case_id)
     _cache()[case_id] = (row.id, key)
     return row.id, key
 

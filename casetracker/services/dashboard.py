@@ -14,11 +14,12 @@ import datetime as dt
 import heapq
 import itertools
 import math
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, func, select, true
 
 from casetracker.domain.deadlines import AgeBand, age_band, age_band_starts
 from casetracker.domain.policy import Actor, CaseRelation, can_view_case
@@ -80,27 +81,24 @@ class _Scope:
 def _scope(actor: Actor) -> _Scope:
     offices = tuple(sorted(office.value for office in actor.offices))
     index = keyring().blind_index(actor.person_id)
-    collaborating = select(CaseCollaborator.case_id).where(
-        CaseCollaborator.user_id == actor.user_id, CaseCollaborator.removed_at.is_(None)
-    )
-    implicated = select(CasePerson.case_id).where(
-        CasePerson.person_index == index, CasePerson.role == "implicated", CasePerson.removed_at.is_(None)
-    )
-    unusual = list(
-        db.session.scalars(
-            select(Case).where(
-                Case.status.in_(SHOWN_STATUSES),
-                Case.destroyed_at.is_(None),
-                or_(
-                    Case.id.in_(collaborating),
-                    and_(
-                        Case.case_manager_office.in_(offices),
-                        or_(Case.subject_index == index, Case.id.in_(implicated)),
-                    ),
-                ),
-            )
-        )
-    )
+    shown = (Case.status.in_(SHOWN_STATUSES), Case.destroyed_at.is_(None))
+    # Three small indexed queries (one OR over them would read the whole table on PostgreSQL).
+    queries = [
+        select(Case)
+        .join(CaseCollaborator, CaseCollaborator.case_id == Case.id)
+        .where(CaseCollaborator.user_id == actor.user_id, CaseCollaborator.removed_at.is_(None), *shown),
+        select(Case).where(Case.subject_index == index, Case.case_manager_office.in_(offices), *shown),
+        select(Case)
+        .join(CasePerson, CasePerson.case_id == Case.id)
+        .where(
+            CasePerson.person_index == index,
+            CasePerson.role == "implicated",
+            CasePerson.removed_at.is_(None),
+            Case.case_manager_office.in_(offices),
+            *shown,
+        ),
+    ]
+    unusual = list({case.id: case for query in queries for case in db.session.scalars(query)}.values())
     relations = relations_to(actor, unusual)
     if not can_view_case(actor, PLAIN_MANAGER):
         offices = ()
@@ -125,7 +123,7 @@ def _tally(case: Case, now: dt.datetime) -> Counter[str]:
         tally["patterns"] += 1
     if case.retention_due:
         tally["retention_due"] += 1
-    if case.status == CLOSED:
+    if case.status == CLOSED and case.closed_at is not None:
         tally["closed"] += 1
     if case.status in OPEN_STATUSES:
         tally["open"] += 1
@@ -137,7 +135,7 @@ def _tally(case: Case, now: dt.datetime) -> Counter[str]:
     return tally
 
 
-def _count_offices(offices: tuple[str, ...], now: dt.datetime) -> Counter[str]:
+def _count_offices(offices: tuple[str, ...], now: dt.datetime, only: frozenset[str] | None) -> Counter[str]:
     """Each count is one range over an index that starts with the office (migration 0009)."""
     if not offices:
         return Counter()
@@ -146,7 +144,7 @@ def _count_offices(offices: tuple[str, ...], now: dt.datetime) -> Counter[str]:
     queries: dict[str, list[ColumnElement[bool]]] = {
         "open": [is_open],
         "new": [Case.status == "received"],
-        "closed": [Case.status == CLOSED],
+        "closed": [Case.status == CLOSED, Case.closed_at.is_not(None)],
         "overdue": [is_open, Case.next_due_at < now],
         "due_soon": [is_open, Case.next_due_at >= now, Case.next_due_at < now + DUE_SOON],
         "lado_overdue": [is_open, Case.lado_due_at < now],
@@ -165,12 +163,14 @@ def _count_offices(offices: tuple[str, ...], now: dt.datetime) -> Counter[str]:
         queries[band] = conditions
     counts: Counter[str] = Counter()
     for name, conditions in queries.items():
+        if only is not None and name not in only:
+            continue
         counts[name] = db.session.scalar(select(func.count()).select_from(Case).where(of_office, *conditions)) or 0
     return counts
 
 
-def _counts(scope: _Scope, now: dt.datetime) -> Counter[str]:
-    counts = _count_offices(scope.offices, now)
+def _counts(scope: _Scope, now: dt.datetime, only: frozenset[str] | None = None) -> Counter[str]:
+    counts = _count_offices(scope.offices, now, only)
     for case in scope.withheld:
         counts.subtract(_tally(case, now))
     for case in scope.extra:
@@ -185,9 +185,10 @@ def _pages(total: int) -> int:
     return max(1, math.ceil(total / PAGE_SIZE))
 
 
-def _open_key(case: Case) -> tuple[bool, dt.datetime, dt.datetime]:
-    """Soonest due first; cases with nothing due after them, oldest first."""
-    return (case.next_due_at is None, case.next_due_at or case.opened_at, case.opened_at)
+def _open_key(case: Case) -> tuple[bool, dt.datetime, dt.datetime, uuid.UUID]:
+    """Soonest due first; cases with nothing due after them, oldest first; the id settles ties
+    (in the queries too), so a case is on one page only, however the pages are cut."""
+    return (case.next_due_at is None, case.next_due_at or case.opened_at, case.opened_at, case.id)
 
 
 def _open_streams(scope: _Scope, limit: int) -> Iterator[Iterable[Case]]:
@@ -197,9 +198,9 @@ def _open_streams(scope: _Scope, limit: int) -> Iterator[Iterable[Case]]:
     for office, status, due in itertools.product(scope.offices, OPEN_STATUSES, (True, False)):
         query = select(Case).where(Case.case_manager_office == office, Case.status == status)
         if due:
-            query = query.where(Case.next_due_at.is_not(None)).order_by(Case.next_due_at, Case.opened_at)
+            query = query.where(Case.next_due_at.is_not(None)).order_by(Case.next_due_at, Case.opened_at, Case.id)
         else:
-            query = query.where(Case.next_due_at.is_(None)).order_by(Case.opened_at)
+            query = query.where(Case.next_due_at.is_(None)).order_by(Case.opened_at, Case.id)
         if withheld:
             query = query.where(Case.id.not_in(withheld))
         yield db.session.scalars(query.limit(limit)).all()
@@ -245,14 +246,24 @@ def dashboard(actor: Actor, now: dt.datetime, page: int = 1) -> Dashboard:
     )
 
 
-def _closed_key(case: Case) -> float:
-    return -(case.closed_at or case.opened_at).timestamp()
+def _closed_key(case: Case) -> tuple[float, _Descending]:
+    return (-(case.closed_at or case.opened_at).timestamp(), _Descending(case.id))
+
+
+@dataclass(frozen=True)
+class _Descending:
+    """An id that sorts backwards: closed cases run newest first, ties by id descending as in SQL."""
+
+    id: uuid.UUID
+
+    def __lt__(self, other: _Descending) -> bool:
+        return self.id > other.id
 
 
 def closed_cases(actor: Actor, now: dt.datetime, page: int = 1) -> ClosedPage:
     """One page of the closed cases the actor may see, most recently closed first."""
     scope = _scope(actor)
-    total = _counts(scope, now)["closed"]
+    total = _counts(scope, now, only=frozenset({"closed"}))["closed"]
     pages = _pages(total)
     page = min(max(page, 1), pages)
     withheld = [case.id for case in scope.withheld]
@@ -261,6 +272,9 @@ def closed_cases(actor: Actor, now: dt.datetime, page: int = 1) -> ClosedPage:
         query = select(Case).where(Case.case_manager_office == office, Case.status == CLOSED)
         if withheld:
             query = query.where(Case.id.not_in(withheld))
-        streams.append(db.session.scalars(query.order_by(Case.closed_at.desc()).limit(page * PAGE_SIZE)).all())
-    streams.append(sorted((case for case in scope.extra if case.status == CLOSED), key=_closed_key))
+        # A closed case always has its closing time (case_running.close sets it with the status).
+        query = query.where(Case.closed_at.is_not(None)).order_by(Case.closed_at.desc(), Case.id.desc())
+        streams.append(db.session.scalars(query.limit(page * PAGE_SIZE)).all())
+    extra = (case for case in scope.extra if case.status == CLOSED and case.closed_at is not None)
+    streams.append(sorted(extra, key=_closed_key))
     return ClosedPage(cases=_page_of(iter(streams), _closed_key, page), total=total, page=page, pages=pages)

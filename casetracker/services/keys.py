@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from casetracker import audit, crypto
 from casetracker.extensions import db
 from casetracker.keystore import forget_data_key, keyring
+from casetracker.models import ReportDraft
 from casetracker.models.case_keys import CaseKey, KeyCanary
 
 BATCH = 200
@@ -92,7 +93,29 @@ def rotate(progress: Callable[[int, int], None] = lambda done, total: None) -> s
         db.session.commit()
         done += len(rows)
         progress(done, total)
+    _rewrap_drafts(ring)
     return ring.active
+
+
+def _rewrap_drafts(ring: crypto.Keyring) -> None:
+    """Unfinished reports are sealed under keys of their own, wrapped like a case's: re-wrap them
+    too, so retiring the old key loses nobody's half-written report."""
+    from casetracker.services.reporter_view import rewrap_draft
+
+    for draft in db.session.scalars(select(ReportDraft)):
+        if isinstance(draft.sealed, dict) and draft.sealed.get("kek") != ring.active:
+            rewrapped = rewrap_draft(draft.sealed, ring)
+            if rewrapped is not None:
+                draft.sealed = rewrapped
+    db.session.commit()
+
+
+def _drafts_sealed_with(kek_id: str) -> int:
+    return sum(
+        1
+        for sealed in db.session.scalars(select(ReportDraft.sealed))
+        if isinstance(sealed, dict) and sealed.get("kek") == kek_id
+    )
 
 
 def _wrapped_by_other_keys(active: str) -> int:
@@ -117,6 +140,9 @@ def retire(kek_id: str) -> None:
     )
     if in_use:
         raise crypto.KeyringError(f"Key {kek_id} still wraps {in_use} data keys: run 'keys rotate' first.")
+    drafts = _drafts_sealed_with(kek_id)
+    if drafts:
+        raise crypto.KeyringError(f"Key {kek_id} still seals {drafts} unfinished reports: run 'keys rotate' first.")
     ring.remove_kek(kek_id)
     ring.save()
     canary = db.session.get(KeyCanary, kek_id)

@@ -250,6 +250,18 @@ def open_draft(user_id: uuid.UUID, sealed: Any) -> dict[str, Any] | None:
     return draft if isinstance(draft, dict) else None
 
 
+def rewrap_draft(sealed: dict[str, Any], ring: crypto.Keyring) -> dict[str, Any] | None:
+    """The sealed draft with its key wrapped by the keyring's active key (for `keys rotate`), or
+    None if its key cannot be unwrapped (such a draft could not be opened anyway)."""
+    try:
+        draft_id = uuid.UUID(str(sealed["id"]))
+        key = ring.unwrap(str(sealed["kek"]), base64.b64decode(sealed["key"], validate=True), draft_id)
+    except (KeyError, ValueError, TypeError, binascii.Error, crypto.CryptoError):
+        return None
+    kek_id, wrapped = ring.wrap(key, draft_id)
+    return {**sealed, "kek": kek_id, "key": base64.b64encode(wrapped).decode("ascii")}
+
+
 # Drafts are kept for this long without a change, then start again.
 DRAFT_DAYS = 30
 
@@ -276,9 +288,8 @@ def store_draft(user_id: uuid.UUID, draft: dict[str, Any]) -> None:
     db.session.commit()
 
 
-def discard_draft(user_id: uuid.UUID, *, commit: bool = True) -> None:
+def discard_draft(user_id: uuid.UUID) -> None:
     row = db.session.get(ReportDraft, user_id)
     if row is not None:
         db.session.delete(row)
-        if commit:
-            db.session.commit()
+        db.session.commit()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from casetracker import audit
 from casetracker.domain.people import Office, StaffType
@@ -17,14 +17,18 @@ from casetracker.domain.reports import ReportKind, ThresholdAnswer, triage
 from casetracker.domain.routing import RoutingDecision, RoutingInput
 from casetracker.extensions import db
 from casetracker.keystore import keyring
-from casetracker.models import Case, Person, Report, User, utcnow
+from casetracker.models import Case, Person, Report, ReportDraft, User, utcnow
 from casetracker.security import receipts
-from casetracker.services import case_running, case_store, patterns, reporter_view, routing
+from casetracker.services import case_running, case_store, patterns, routing
 from casetracker.services.notifications import absolute_url, send_email_quietly
 
 
 class ReportingError(ValueError):
     """A report that cannot be accepted as it stands; the message says why."""
+
+
+class AlreadySentError(ReportingError):
+    """The draft was sent by another request (a second press of Send) before this one."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ def submit(reporter: Actor | None, submission: Submission, *, from_draft: bool =
         raise ReportingError("Only a whistleblowing concern can be raised anonymously")
     if reporter is None and not submission.is_anonymous:
         raise ReportingError("Sign in to raise a concern, or raise a whistleblowing concern anonymously")
+    if from_draft and reporter is not None and not _take_draft(reporter.user_id):
+        db.session.rollback()
+        raise AlreadySentError("This report has been sent already")
     result = triage(submission.threshold_answers, submission.kind) if submission.threshold_answers else None
     potential = bool(result and result.is_potential_allegation)
     reporter_person = reporter.person_id if reporter and not submission.is_anonymous else None
@@ -136,11 +143,19 @@ def submit(reporter: Actor | None, submission: Submission, *, from_draft: bool =
         kind=submission.kind.value,
         anonymous=submission.is_anonymous,
     )
-    if from_draft and reporter is not None:
-        reporter_view.discard_draft(reporter.user_id, commit=False)
     db.session.commit()
     _tell_people(case, decision, potential, reporter if not submission.is_anonymous else None)
     return Receipt(case.id, case.reference, code, potential)
+
+
+def _take_draft(user_id: uuid.UUID) -> bool:
+    """Delete the reporter's draft in this transaction; False if it was gone already.
+
+    Two presses of Send at once both read the draft; the first to delete it holds its row until it
+    commits, and the other then deletes nothing and files nothing.
+    """
+    deleted = db.session.execute(delete(ReportDraft).where(ReportDraft.user_id == user_id))
+    return bool(deleted.rowcount)  # type: ignore[attr-defined]
 
 
 def _described_staff_type(submission: Submission) -> StaffType | None:

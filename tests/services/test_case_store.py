@@ -17,6 +17,7 @@ from casetracker.keystore import keyring
 from casetracker.models import Case, CaseKey, ChronologyEntry, Report
 from casetracker.services import case_store, keys
 from tests.case_helpers import seeded_case
+from tests.conftest import make_user
 
 
 def all_readable(app: Flask) -> bool:
@@ -84,6 +85,22 @@ def test_retire_is_refused_while_a_key_is_in_use(app: Flask) -> None:
         keys.rotate()
         keys.retire(active)
     assert all_readable(app)
+
+
+def test_an_unfinished_report_survives_rotation_and_retirement(app: Flask) -> None:
+    """A reporter half-way through a report when the keys are rotated must find it still there."""
+    from casetracker.services import reporter_view
+
+    user = make_user(app, "Della Draft")
+    with app.app_context():
+        reporter_view.store_draft(user.id, {"concern": "colleague", "what_happened": "Fictional draft text"})
+        old = keyring().active
+        keyring().add_kek()  # as another process's rotation would leave it, part-way
+        with pytest.raises(crypto.KeyringError, match="still seals 1 unfinished reports"):
+            keys.retire(old)
+        keys.rotate()
+        keys.retire(old)
+        assert reporter_view.load_draft(user.id) == {"concern": "colleague", "what_happened": "Fictional draft text"}
 
 
 def test_rotation_killed_part_way_then_run_again_finishes(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:

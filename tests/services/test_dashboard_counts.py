@@ -78,9 +78,10 @@ def oracle(actor: Actor) -> tuple[Counter[str], list[uuid.UUID], list[uuid.UUID]
         counts.update(dashboard._tally(case, NOW))
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     open_cases = sorted(
-        (c for c in visible if c.status in dashboard.OPEN_STATUSES), key=lambda c: (c.next_due_at or far, c.opened_at)
+        (c for c in visible if c.status in dashboard.OPEN_STATUSES),
+        key=lambda c: (c.next_due_at or far, c.opened_at, c.id),
     )
-    closed = sorted((c for c in visible if c.status == "closed"), key=lambda c: c.closed_at, reverse=True)
+    closed = sorted((c for c in visible if c.status == "closed"), key=lambda c: (c.closed_at, c.id), reverse=True)
     return counts, [c.id for c in open_cases], [c.id for c in closed]
 
 
@@ -159,3 +160,30 @@ def test_a_page_beyond_the_last_shows_the_last_page(app: Flask, monkeypatch: pyt
         assert (board.page, board.pages) == (3, 3)
         assert [row.case.reference for row in board.open_rows] == ["CT-PAGE-0000"]
         assert age_band(board.open_rows[0].case.opened_at.date(), NOW.date()) is AgeBand.UNDER_1_MONTH
+
+
+def test_cases_opened_or_closed_at_the_same_moment_each_appear_on_one_page(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 1)
+    head = make_user(app, "Harriet Head", office=Office.HEADTEACHER)
+    actor = Actor(head.id, head.person_id, frozenset(), frozenset({Office.HEADTEACHER}))
+    moment = NOW - dt.timedelta(days=3)
+    with app.app_context():
+        for number, status in enumerate(["open"] * 3 + ["closed"] * 3):
+            db.session.add(
+                Case(
+                    reference=f"CT-TIED-{number:04d}",
+                    kind="allegation",
+                    status=status,
+                    case_manager_office="headteacher",
+                    opened_at=moment,
+                    closed_at=moment if status == "closed" else None,
+                )
+            )
+        db.session.commit()
+        boards, closed_pages = every_page(actor)
+        open_listed = [row.case.reference for board in boards for row in board.open_rows]
+        closed_listed = [case.reference for page in closed_pages for case in page.cases]
+        assert sorted(open_listed) == ["CT-TIED-0000", "CT-TIED-0001", "CT-TIED-0002"]
+        assert sorted(closed_listed) == ["CT-TIED-0003", "CT-TIED-0004", "CT-TIED-0005"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -137,3 +138,26 @@ def test_a_new_head_who_is_the_subject_does_not_inherit_the_case(app: Flask) -> 
         case = db.session.get(Case, receipt.case_id)
         assert case.case_manager_office == "chair"
         assert case_store.chronology(case)[-1].body["type"] == "rerouting"
+
+
+def test_a_draft_is_sent_once_however_often_send_is_pressed(app: Flask) -> None:
+    """Sending takes the draft away in the same transaction as it files the case: a second Send
+    (a double click, or again after a lost answer) finds nothing to send and files nothing."""
+    from casetracker.models import ReportDraft
+    from casetracker.services import reporter_view
+
+    people = school_with_offices(app)
+    reporter = actor_of(app, people["ta"])
+    submission = reporting.Submission(
+        kind=ReportKind.LOW_LEVEL_CONCERN,
+        answers={"what_happened": "Fictional: left a class unsupervised."},
+        threshold_answers=ALL_NO,
+        subject_person_id=people["dsl"].person_id,
+    )
+    with app.test_request_context():
+        reporter_view.store_draft(reporter.user_id, {"concern": "colleague"})
+        receipt = reporting.submit(reporter, submission, from_draft=True)
+        assert db.session.get(ReportDraft, reporter.user_id) is None
+        with pytest.raises(reporting.AlreadySentError):
+            reporting.submit(reporter, submission, from_draft=True)
+        assert list(db.session.scalars(select(Case.id))) == [receipt.case_id]

@@ -653,14 +653,14 @@ def check_answers() -> str | Response:
         if not draft and RECEIPT_KEY in session:
             return redirect(url_for("report.confirmation"))  # sent already (a second click)
         if not draft and request.method == "POST":
-            # Sent already, but the answer never reached them (a lost connection, a server
-            # restart): the draft went with the sending, so their reports show whether it arrived.
-            flash("There was nothing left to send. If you pressed Send just now, check below whether it arrived.")
-            return redirect(url_for("report.list_reports"))
+            return _sent_already()
         return redirect(url_for(missing))
     form = SendForm()
     if form.validate_on_submit():
-        receipt = reporting.submit(_actor(), _submission(draft), from_draft=True)
+        try:
+            receipt = reporting.submit(_actor(), _submission(draft), from_draft=True)
+        except reporting.AlreadySentError:
+            return _sent_already()
         session[RECEIPT_KEY] = {"reference": receipt.reference}
         return redirect(url_for("report.confirmation"))
     return render_template(
@@ -671,6 +671,14 @@ def check_answers() -> str | Response:
         next_step=_triage(draft).next_step,
         back=url_for("report.details"),
     )
+
+
+def _sent_already() -> Response:
+    """Send was pressed for a report that has gone already (twice at once, or again after the answer
+    was lost to a dropped connection or a server restart): the draft went with the sending, so
+    their reports show whether it arrived."""
+    flash("There was nothing left to send. If you pressed Send just now, check below whether it arrived.")
+    return redirect(url_for("report.list_reports"))
 
 
 # 7. Confirmation ---------------------------------------------------------------------------------
