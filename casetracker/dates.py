@@ -30,7 +30,8 @@ def govuk_time(value: dt.datetime) -> str:
 def govuk_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
-    return f"{govuk_date(value)} at {govuk_time(value)}"
+    local = value.astimezone(LONDON)  # once, not once for the date and again for the time
+    return f"{govuk_date(local.date())} at {govuk_time(local)}"
 
 
 def govuk_iso_date(value: str | None) -> str:

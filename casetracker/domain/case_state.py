@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from casetracker.domain.deadlines import LONDON, end_of_day, written_confirmation_due
@@ -72,14 +73,20 @@ class CaseState:
     def position(self, entry: Recorded) -> int:
         return self.origin_seq.get(entry.id, entry.seq)
 
+    @cached_property
+    def _by_type(self) -> dict[str, tuple[Recorded, ...]]:
+        """The current entries of each type, in order: a page asks for the latest of a type often."""
+        found: dict[str, list[Recorded]] = {}
+        for entry in self.current:
+            found.setdefault(entry.type, []).append(entry)
+        return {entry_type: tuple(entries) for entry_type, entries in found.items()}
+
     def latest(self, entry_type: EntryType) -> Recorded | None:
-        for entry in reversed(self.current):
-            if entry.type == entry_type.value:
-                return entry
-        return None
+        entries = self._by_type.get(entry_type.value)
+        return entries[-1] if entries else None
 
     def all_of(self, entry_type: EntryType) -> tuple[Recorded, ...]:
-        return tuple(entry for entry in self.current if entry.type == entry_type.value)
+        return self._by_type.get(entry_type.value, ())
 
     @property
     def lado_consulted(self) -> Recorded | None:

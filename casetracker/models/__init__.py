@@ -13,6 +13,7 @@ from casetracker.models.cases import (
     Message,
     Report,
 )
+from casetracker.models.office_versions import OfficeCasesVersion
 from casetracker.models.people import (
     ConfirmationRequest,
     OfficeHolding,
@@ -42,6 +43,7 @@ __all__ = [
     "KeyCanary",
     "LegalHold",
     "Message",
+    "OfficeCasesVersion",
     "OfficeHolding",
     "PasswordResetToken",
     "Person",

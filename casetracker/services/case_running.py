@@ -62,8 +62,8 @@ class NewEntry:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def recorded(entry: ChronologyEntry) -> Recorded:
-    body = entry.body or {}
+def recorded(entry: ChronologyEntry, body: dict[str, Any] | None = None) -> Recorded:
+    body = (entry.body or {}) if body is None else body
     return Recorded(
         id=str(entry.id),
         seq=entry.seq,
@@ -85,9 +85,17 @@ def facts_for(case: Case) -> CaseFacts:
     )
 
 
-def state_of(case: Case, entries: list[ChronologyEntry] | None = None) -> CaseState:
+def bodies_of(entries: list[ChronologyEntry]) -> dict[uuid.UUID, dict[str, Any]]:
+    """Each entry's body, decoded once for the fold and the page alike."""
+    return {entry.id: entry.body or {} for entry in entries}
+
+
+def state_of(
+    case: Case, entries: list[ChronologyEntry] | None = None, bodies: dict[uuid.UUID, dict[str, Any]] | None = None
+) -> CaseState:
     entries = case_store.chronology(case) if entries is None else entries
-    return case_state.fold([recorded(e) for e in entries], facts_for(case), calendar.bank_holidays())
+    bodies = bodies_of(entries) if bodies is None else bodies
+    return case_state.fold([recorded(e, bodies[e.id]) for e in entries], facts_for(case), calendar.bank_holidays())
 
 
 def s141f(case: Case, state: CaseState | None = None) -> bool:
@@ -330,10 +338,12 @@ class RunningView:
     attachments_by_entry: dict[uuid.UUID, list[Any]]
     retention: Any  # domain.retention.Retention
     destruction_problem: str | None
+    bodies: dict[uuid.UUID, dict[str, Any]]  # each entry's body, decoded once
 
 
 def running_view(actor: Actor, case: Case, entries: list[ChronologyEntry]) -> RunningView:
-    state = state_of(case, entries)
+    bodies = bodies_of(entries)
+    state = state_of(case, entries, bodies)
     facts = facts_for(case)
     by_entry: dict[uuid.UUID, list[Any]] = {}
     for attachment in db.session.scalars(
@@ -354,4 +364,5 @@ def running_view(actor: Actor, case: Case, entries: list[ChronologyEntry]) -> Ru
         attachments_by_entry=by_entry,
         retention=kept,
         destruction_problem=retention.destruction_problem(case, state, kept=kept),
+        bodies=bodies,
     )

@@ -18,7 +18,9 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from flask import current_app
 from sqlalchemy import ColumnElement, func, select, true
 
 from casetracker.domain.deadlines import AgeBand, age_band, age_band_starts
@@ -26,6 +28,7 @@ from casetracker.domain.policy import Actor, CaseRelation, can_view_case
 from casetracker.extensions import db
 from casetracker.keystore import keyring
 from casetracker.models import Case, CaseCollaborator, CasePerson
+from casetracker.models.office_versions import has_uncommitted_case_changes, versions
 from casetracker.services.case_access import relations_to
 
 DUE_SOON = dt.timedelta(days=7)
@@ -176,8 +179,65 @@ def _count_offices(offices: tuple[str, ...], now: dt.datetime, only: frozenset[s
     return counts
 
 
+def _first_at_or_after(column: Any, offices: tuple[str, ...], moment: dt.datetime) -> dt.datetime | None:
+    """The earliest value of a deadline column at or after `moment` among the offices' open cases:
+    one seek per office and status down an index that starts with both."""
+    found = [
+        db.session.scalar(
+            select(column)
+            .where(Case.case_manager_office == office, Case.status == status, column >= moment)
+            .order_by(column)
+            .limit(1)
+        )
+        for office in offices
+        for status in OPEN_STATUSES
+    ]
+    return min((value for value in found if value is not None), default=None)
+
+
+def _counts_change_at(offices: tuple[str, ...], now: dt.datetime) -> dt.datetime:
+    """The first moment after `now` at which the passing of time alone changes a count: a case
+    becomes overdue, due within a week or overdue for the LADO, or a new day moves the age bands."""
+    moments = [
+        _at_midnight(now.date() + dt.timedelta(days=1)),
+        _first_at_or_after(Case.next_due_at, offices, now),
+        _first_at_or_after(Case.lado_due_at, offices, now),
+    ]
+    due_later = _first_at_or_after(Case.next_due_at, offices, now + DUE_SOON)
+    if due_later is not None:
+        moments.append(due_later - DUE_SOON)
+    return min(moment for moment in moments if moment is not None)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    versions: tuple[str, ...]
+    counts: Counter[str]
+    made_at: dt.datetime
+    good_until: dt.datetime
+
+    def serves(self, versions: tuple[str, ...], now: dt.datetime) -> bool:
+        return self.versions == versions and self.made_at <= now < self.good_until
+
+
+def _office_counts(offices: tuple[str, ...], now: dt.datetime, only: frozenset[str] | None) -> Counter[str]:
+    """`_count_offices`, kept by this worker while no counted change is committed to the offices'
+    cases (their versions stand) and no deadline or midnight passes. The versions are read before
+    the counts, so counts kept under a version are never older than it."""
+    if not offices or has_uncommitted_case_changes(db.session):
+        return _count_offices(offices, now, only)
+    kept: dict[tuple[object, ...], _Kept] = current_app.extensions.setdefault("casetracker.office_counts", {})
+    key = (offices, only)
+    current = versions(db.session, offices)
+    entry = kept.get(key)
+    if entry is None or not entry.serves(current, now):
+        entry = _Kept(current, _count_offices(offices, now, only), now, _counts_change_at(offices, now))
+        kept[key] = entry
+    return Counter(entry.counts)
+
+
 def _counts(scope: _Scope, now: dt.datetime, only: frozenset[str] | None = None) -> Counter[str]:
-    counts = _count_offices(scope.offices, now, only)
+    counts = _office_counts(scope.offices, now, only)
     for case in scope.withheld:
         counts.subtract(_tally(case, now))
     for case in scope.extra:

@@ -20,20 +20,19 @@ SYSTEM_FIELD_LABELS = {
 HIDDEN_FIELDS = frozenset({"follow_up"})
 
 
+_ENTRY_TYPES = {entry_type.value: entry_type for entry_type in EntryType}  # a lookup, not a raise, per entry
+
+
 def entry_label(entry_type: str) -> str:
-    try:
-        return EntryType(entry_type).label
-    except ValueError:
-        return entry_type.replace("_", " ").capitalize()
+    known = _ENTRY_TYPES.get(entry_type)
+    return known.label if known is not None else entry_type.replace("_", " ").capitalize()
 
 
 def entry_rows(body: dict[str, Any], edition: Edition, action_names: dict[str, str]) -> list[tuple[str, str]]:
     """(question, answer) pairs for the entry's own fields, skipping those left blank."""
     values = body.get("fields") or {}
-    try:
-        specs = {spec.name: spec for spec in entry_fields(EntryType(body.get("type", "")), edition)}
-    except ValueError:
-        specs = {}
+    entry_type = _ENTRY_TYPES.get(body.get("type", ""))
+    specs = {spec.name: spec for spec in entry_fields(entry_type, edition)} if entry_type is not None else {}
     rows = []
     # The form's order first (stored JSON may come back in any order), then anything else.
     names = [name for name in specs if name in values] + [name for name in values if name not in specs]

@@ -20,6 +20,7 @@ from casetracker.services import attachments, case_management, dashboard, people
 from casetracker.services import entry_text as display
 from casetracker.services.case_access import CaseNotFoundError, attachment_for, managed_case_for
 from casetracker.web.auth.forms import SubmitOnlyForm
+from casetracker.web.cases import chronology
 from casetracker.web.cases.forms import MessageForm, PersonChoiceForm
 from casetracker.web.paging import page_number
 
@@ -79,7 +80,8 @@ def _render_case(view: case_management.CaseView, *, message_form: MessageForm | 
     if view.case.case_manager_office:
         holder_id = routing.effective_holders().get(Office(view.case.case_manager_office))
         holder = db.session.get(Person, holder_id) if holder_id else None
-    actions = {entry.id: str(entry.get("action") or "") for entry in view.running.state.all_of(EntryType.ACTION)}
+    run = view.running
+    actions = {entry.id: str(entry.get("action") or "") for entry in run.state.all_of(EntryType.ACTION)}
     return render_template(
         "cases/show.html",
         title=f"Case {view.case.reference}",
@@ -90,7 +92,15 @@ def _render_case(view: case_management.CaseView, *, message_form: MessageForm | 
         holder=holder,
         entry_label=display.entry_label,
         EntryType=EntryType,
-        entry_rows=lambda body: display.entry_rows(body, view.running.edition, actions),
+        chronology=chronology.items(
+            view.chronology,
+            run.bodies,
+            corrected_by=run.state.corrected_by,
+            attachments_by_entry=run.attachments_by_entry,
+            edition=run.edition,
+            action_names=actions,
+            may_correct=view.can_manage and view.case.status != "closed",
+        ),
         kind_labels=KIND_LABELS,
         message_form=message_form,
         form=message_form,  # the page's error summary reads `form`
