@@ -26,11 +26,11 @@ What each row is:
   /healthz                 GET, no cookie: the ceiling
   sign-in page             GET /sign-in as a new visitor (no cookie: a new session row each time). A
                            whole sign-in cannot be repeated under load: TOTP codes work once.
-  dashboard                GET /cases as the headteacher (it lists every case the office manages)
+  dashboard                GET /cases as the headteacher (the counts and the first page of 50 open cases)
   case page, 20 entries    GET /cases/<id>: decrypted, the read audited and committed
   chronology, 200 entries  the case page of a case with 200 entries (the chronology is on it)
   null cipher              the same page from a second gunicorn serving bench/null_cipher_wsgi.py, for
-                           a case written with the null cipher; interleaved with the AES-GCM page
+                           a case written with the null cipher; five turns interleaved with the AES-GCM page
   submit a concern         the reporting journey (6 question pages, then the sending POST) by 4 bench
                            reporters at once, each with their own draft; emails go to a loopback sink
   PDF export               POST /cases/<id>/export for the 1,000-entry case, 2 at a time; the baseline
@@ -405,13 +405,14 @@ def main() -> None:
         null_head = Client(null_server.port)
         null_head.cookies = dict(totp_head.cookies)  # the same database session serves both
         encrypted_parts, null_parts = [], []
-        for _ in range(2):  # interleaved, so noise from other work on the machine hits both
+        rounds = 5  # short turns, interleaved, so noise from other work on the machine hits both alike
+        for _ in range(rounds):
             encrypted_parts.append(
                 run_load(
                     "  case page, 20 entries (AES-GCM)",
                     large,
                     get_ok(head, f"/cases/{cases['case20']}"),
-                    duration=DURATION / 2,
+                    duration=DURATION / rounds,
                     warmup=8,
                 )
             )
@@ -420,7 +421,7 @@ def main() -> None:
                     "  case page, 20 entries (null cipher)",
                     large,
                     get_ok([null_head], f"/cases/{cases['null20']}"),
-                    duration=DURATION / 2,
+                    duration=DURATION / rounds,
                     warmup=8,
                 )
             )

@@ -41,11 +41,11 @@ class _EncryptedField(Generic[T]):
         blob = getattr(obj, self.column)
         if blob is None:
             return None
-        # A page reads the same field several times (the chronology's fold, then its rows): keep
-        # the plaintext of this very ciphertext on the loaded row for the rest of the request (the
-        # session drops its rows at the end of it). Each read still decodes afresh, so a caller
-        # that changes what it got cannot change what the next caller reads.
-        # The key is looked up every time, so a case destroyed mid-request stops answering at once.
+        # A page may read the same field more than once: the plaintext of this very ciphertext is
+        # kept on the loaded row for the rest of the request (the session drops its rows at the
+        # end of it). Each read still decodes afresh, so a caller that changes what it got cannot
+        # change what the next caller reads, and the key is looked up every time, so a case
+        # destroyed mid-request stops answering at once.
         from casetracker.keystore import data_key_for, keyring
 
         key_id, key = data_key_for(obj.case_key_owner_id)
