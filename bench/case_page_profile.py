@@ -2,7 +2,9 @@
 
 Run: .venv/bin/python bench/case_page_profile.py  (part of make bench)
 In one process (the Flask test client, no network), against a SQLite file: /healthz, a case page
-with 20 chronology entries and one with 200, each signed in as the case manager. It prints the
+with 20 chronology entries and one with 200, each signed in as the case manager; and the 20-entry
+page against its twin written with the null cipher, in turns (what encryption itself costs the
+real page, free of the noise between two servers that the HTTP row has). It prints the
 time per request and, from cProfile, the share of a case page spent in each part: rendering the
 template, the database (SQLAlchemy and the driver), decrypting fields, auditing the read, the
 chronology's fold, and the request's session and sign-in checks. These parts overlap a little
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import cProfile
 import pstats
+import statistics
 import sys
 import tempfile
 import time
@@ -28,6 +31,7 @@ from flask_migrate import upgrade
 from casetracker import create_app, crypto
 from casetracker.domain.people import Office
 from casetracker.extensions import db
+from casetracker.keystore import keyring
 from casetracker.models import School
 from config import TestConfig
 from tests.case_helpers import seeded_case
@@ -64,6 +68,10 @@ def build() -> tuple[Flask, FlaskClient, dict[str, uuid.UUID]]:
             "20 entries": seeded_case("TWENTY", entries=20).id,
             "200 entries": seeded_case("TWOHUNDRED", entries=200).id,
         }
+        ring = keyring()
+        aes, ring.cipher = ring.cipher, crypto.NullCipher()
+        cases["20 entries, null cipher"] = seeded_case("NULLTWENTY", entries=20).id
+        ring.cipher = aes
     client = app.test_client()
     sign_in(client, head)
     return app, client, cases
@@ -98,10 +106,39 @@ def shares(client: FlaskClient, path: str) -> dict[str, float]:
     return found
 
 
+def encrypted_vs_null(app: Flask, client: FlaskClient, cases: dict[str, uuid.UUID]) -> tuple[float, float]:
+    """The real 20-entry case page, AES-GCM against the null cipher, in turns: median seconds."""
+    with app.app_context():
+        aes, null = keyring().cipher, crypto.NullCipher()
+
+    def once(case_id: uuid.UUID, cipher: crypto.Cipher) -> float:
+        with app.app_context():
+            keyring().cipher = cipher
+        started = time.perf_counter()
+        assert client.get(f"/cases/{case_id}").status_code == 200
+        return time.perf_counter() - started
+
+    timings: dict[str, list[float]] = {"aes": [], "null": []}
+    for turn in range(ROUNDS * 5 + 20):
+        encrypted, plain = once(cases["20 entries"], aes), once(cases["20 entries, null cipher"], null)
+        if turn >= 20:  # warmed up
+            timings["aes"].append(encrypted)
+            timings["null"].append(plain)
+    with app.app_context():
+        keyring().cipher = aes
+    return statistics.median(timings["aes"]), statistics.median(timings["null"])
+
+
 def main() -> None:
-    _, client, cases = build()
+    app, client, cases = build()
     healthz = per_request(client, "/healthz")
     print(f"  /healthz in-process: {healthz * 1000:.2f} ms a request")
+    encrypted, plain = encrypted_vs_null(app, client, cases)
+    print(
+        f"  case page, 20 entries, AES-GCM {encrypted * 1000:.2f} ms / null cipher {plain * 1000:.2f} ms "
+        f"(medians, in turns) = {encrypted / plain:.3f}   goal <= 1.1"
+    )
+    del cases["20 entries, null cipher"]
     for name, case_id in cases.items():
         seconds = per_request(client, f"/cases/{case_id}")
         print(f"  case page, {name}: {seconds * 1000:.2f} ms a request ({healthz / seconds:.3f} of /healthz's rate)")
