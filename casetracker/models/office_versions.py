@@ -71,21 +71,16 @@ def _offices_touched(case: Case, state: Any, whole: bool) -> set[str]:
 @event.listens_for(Session, "before_flush")
 def _note_changed_offices(session: Session, flush_context: Any, instances: Any) -> None:
     pending: set[str] = session.info.setdefault(_PENDING, set())
-    for row in session.new:
+    added_or_deleted = {*session.new, *session.deleted}
+    for row in (*added_or_deleted, *session.dirty):
         if isinstance(row, Case):
-            pending |= _offices_touched(row, inspect(row), whole=True)
-    for row in session.deleted:
-        if isinstance(row, Case):
-            pending |= _offices_touched(row, inspect(row), whole=True)
-    for row in session.dirty:
-        if isinstance(row, Case):
-            pending |= _offices_touched(row, inspect(row), whole=False)
+            pending |= _offices_touched(row, inspect(row), whole=row in added_or_deleted)
 
 
 @event.listens_for(Session, "before_commit")
 def _replace_versions(session: Session) -> None:
     if session.in_nested_transaction():
-        return  # a savepoint: the outer transaction's commit raises them
+        return  # a savepoint: the outer transaction's commit replaces them
     session.flush()
     offices = sorted(session.info.pop(_PENDING, set()))
     if not offices:

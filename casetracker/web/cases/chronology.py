@@ -14,13 +14,12 @@ from typing import Any, NamedTuple
 from flask import url_for
 
 from casetracker.dates import govuk_datetime
+from casetracker.domain.entries import SYSTEM_ENTRY_TYPES, EntryType
 from casetracker.models import ChronologyEntry
 from casetracker.services import entry_text
 
-# Entries the system writes, or that stand for a decision recorded elsewhere: never corrected here.
-UNCORRECTABLE = frozenset(
-    {"closure", "reclassification", "access", "routing", "rerouting", "pattern_detected", "report_received", "triage"}
-)
+# What the correction page accepts (web/cases/running.py): a known type the service does not write.
+CORRECTABLE = frozenset(entry_type.value for entry_type in EntryType if entry_type not in SYSTEM_ENTRY_TYPES)
 
 
 class Attached(NamedTuple):
@@ -85,7 +84,7 @@ def items(
             )
             for attachment in attachments_by_entry.get(entry.id, [])
         ]
-        correctable = may_correct and correction is None and bool(author) and entry_type not in UNCORRECTABLE
+        correctable = may_correct and correction is None and bool(author) and entry_type in CORRECTABLE
         built.append(
             Item(
                 seq=entry.seq,
