@@ -26,7 +26,9 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
-PORTS = range(58000, 58301)
+# Above Linux's default ephemeral range (32768-60999): polling a port inside it that nothing
+# listens on yet can connect a socket to itself, which reads back its own request.
+PORTS = range(61000, 61301)
 
 
 # --- ports, processes --------------------------------------------------------------------------
@@ -115,8 +117,8 @@ def start_gunicorn(
         try:
             if Client(port).get("/healthz", timeout=1).status == 200:
                 break
-        except OSError:
-            pass
+        except (OSError, http.client.HTTPException):
+            pass  # not listening yet, or not yet answering HTTP
         if time.perf_counter() - started > 60:
             process.kill()
             raise RuntimeError(f"gunicorn ({name}) did not answer within 60 s: see {log}")
