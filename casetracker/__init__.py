@@ -66,10 +66,13 @@ def create_app(config: type[Config] | None = None, *, check_keys: bool = True) -
 
     @login_manager.user_loader
     def load_user(user_id: str):  # type: ignore[no-untyped-def]
+        from sqlalchemy.orm import joinedload
+
         from casetracker.models import User
 
         try:
-            user = db.session.get(User, uuid.UUID(user_id))
+            # Its roles in the same statement: every signed-in request needs them.
+            user = db.session.get(User, uuid.UUID(user_id), options=[joinedload(User.role_grants)])
         except ValueError:
             return None
         # A deactivated account is signed out on its very next request.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor, CaseRelation, can_manage_case, can_view_case
@@ -21,30 +21,27 @@ class CaseNotFoundError(LookupError):
 
 
 def relations_to(actor: Actor, cases: list[Case]) -> dict[uuid.UUID, CaseRelation]:
-    """How the actor stands to each case, in two indexed queries however many cases there are."""
+    """How the actor stands to each case, in one statement (two indexed lookups) however many
+    cases there are."""
     if not cases:
         return {}
     index = keyring().blind_index(actor.person_id)
     ids = [case.id for case in cases]
-    implicated = set(
-        db.session.scalars(
-            select(CasePerson.case_id).where(
-                CasePerson.case_id.in_(ids),
-                CasePerson.role == "implicated",
-                CasePerson.person_index == index,
-                CasePerson.removed_at.is_(None),
-            )
-        )
+    implicated_in = select(literal("implicated").label("how"), CasePerson.case_id.label("case_id")).where(
+        CasePerson.case_id.in_(ids),
+        CasePerson.role == "implicated",
+        CasePerson.person_index == index,
+        CasePerson.removed_at.is_(None),
     )
-    collaborating = set(
-        db.session.scalars(
-            select(CaseCollaborator.case_id).where(
-                CaseCollaborator.case_id.in_(ids),
-                CaseCollaborator.user_id == actor.user_id,
-                CaseCollaborator.removed_at.is_(None),
-            )
-        )
+    collaborating_on = select(literal("collaborator").label("how"), CaseCollaborator.case_id.label("case_id")).where(
+        CaseCollaborator.case_id.in_(ids),
+        CaseCollaborator.user_id == actor.user_id,
+        CaseCollaborator.removed_at.is_(None),
     )
+    implicated: set[uuid.UUID] = set()
+    collaborating: set[uuid.UUID] = set()
+    for how, case_id in db.session.execute(union_all(implicated_in, collaborating_on)):
+        (implicated if how == "implicated" else collaborating).add(case_id)
     return {
         case.id: CaseRelation(
             is_case_manager=case.case_manager_office is not None and Office(case.case_manager_office) in actor.offices,
