@@ -9,6 +9,13 @@ time per request and, from cProfile, the share of a case page spent in each part
 template, the database (SQLAlchemy and the driver), decrypting fields, auditing the read, the
 chronology's fold, and the request's session and sign-in checks. These parts overlap a little
 (a decrypt can run inside a template) so the shares are indicative, not a partition.
+
+It also times the floor under any case page: a page that only does what every case page must
+(open the server-side session, load the signed-in user and their offices, check the viewer may
+see the case, audit the read and commit it, render the layout with no content). No cache of case
+content could make a case page cheaper than that, so its rate against /healthz's bounds the
+case-page ratio this design can reach. The same floor without the audited read shows what
+auditing every read costs it.
 """
 
 from __future__ import annotations
@@ -24,15 +31,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask import Flask
+from flask import Flask, render_template
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from casetracker import create_app, crypto
 from casetracker.domain.people import Office
+from casetracker.domain.policy import is_signed_in
 from casetracker.extensions import db
 from casetracker.keystore import keyring
 from casetracker.models import School
+from casetracker.security.access import current_actor, requires
+from casetracker.services import case_store
+from casetracker.services.case_access import case_and_relation
 from config import TestConfig
 from tests.case_helpers import seeded_case
 from tests.conftest import make_user, sign_in
@@ -58,6 +69,8 @@ def build() -> tuple[Flask, FlaskClient, dict[str, uuid.UUID]]:
 
     crypto.Keyring.create(Config.KEY_FILE)
     app = create_app(Config)
+    app.add_url_rule("/bench/floor/<uuid:case_id>", "bench_floor", floor)
+    app.add_url_rule("/bench/floor-unaudited/<uuid:case_id>", "bench_floor_unaudited", floor_unaudited)
     with app.app_context():
         upgrade()
         db.session.add(School(name="Larkrise Community School (fictional)"))
@@ -75,6 +88,25 @@ def build() -> tuple[Flask, FlaskClient, dict[str, uuid.UUID]]:
     client = app.test_client()
     sign_in(client, head)
     return app, client, cases
+
+
+@requires(is_signed_in)
+def floor(case_id: uuid.UUID) -> str:
+    """What every case page must do before it shows anything, and nothing else (see above)."""
+    actor = current_actor()
+    assert actor is not None
+    case, _relation = case_and_relation(actor, case_id)
+    case_store.record_case_view(actor.user_id, case)
+    return render_template("layouts/base.html", title=f"Case {case.reference}", official_sensitive=True)
+
+
+@requires(is_signed_in)
+def floor_unaudited(case_id: uuid.UUID) -> str:
+    """The floor without the audited read: what auditing every read costs the floor (never served)."""
+    actor = current_actor()
+    assert actor is not None
+    case, _relation = case_and_relation(actor, case_id)
+    return render_template("layouts/base.html", title=f"Case {case.reference}", official_sensitive=True)
 
 
 def per_request(client: FlaskClient, path: str) -> float:
@@ -139,6 +171,12 @@ def main() -> None:
         f"(medians, in turns) = {encrypted / plain:.3f}   goal <= 1.1"
     )
     del cases["20 entries, null cipher"]
+    for label, route in (
+        ("the floor (session, sign-in, access check, audited read, empty layout)", "floor"),
+        ("the floor without the audited read", "floor-unaudited"),
+    ):
+        seconds = per_request(client, f"/bench/{route}/{cases['20 entries']}")
+        print(f"  {label}: {seconds * 1000:.2f} ms a request ({healthz / seconds:.3f} of /healthz's rate)")
     for name, case_id in cases.items():
         seconds = per_request(client, f"/cases/{case_id}")
         print(f"  case page, {name}: {seconds * 1000:.2f} ms a request ({healthz / seconds:.3f} of /healthz's rate)")
