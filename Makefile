@@ -82,7 +82,7 @@ soak: $(VENV)/.installed assets ## Long runs: every form fuzzed 500 times; the s
 	  status=$$?; scripts/pg-test-cluster stop $(PG_DIR) $(PG_PORT); exit $$status
 
 bench: $(VENV)/.installed assets ## Performance scripts that print ratios; DB=postgres for PostgreSQL (not part of make test)
-	@scripts/install-system-packages bench
+	@scripts/install-system-packages bench $(or $(DB),sqlite)
 	@for script in bench/encryption_cost.py bench/pdf_export.py bench/case_page_profile.py; do echo "== $$script"; $(BIN)/python $$script 2>&1 | grep -v '^INFO'; done
 	@echo "== bench/http_load.py"; BENCH_DB=$(or $(DB),sqlite) $(BIN)/python bench/http_load.py
 
