@@ -69,8 +69,8 @@ def build() -> tuple[Flask, FlaskClient, dict[str, uuid.UUID]]:
 
     crypto.Keyring.create(Config.KEY_FILE)
     app = create_app(Config)
-    app.add_url_rule("/bench/floor/<uuid:case_id>", "bench_floor", floor)
-    app.add_url_rule("/bench/floor-unaudited/<uuid:case_id>", "bench_floor_unaudited", floor_unaudited)
+    for route, audited in (("floor", True), ("floor-unaudited", False)):
+        app.add_url_rule(f"/bench/{route}/<uuid:case_id>", f"bench_{route}", floor, defaults={"audited": audited})
     with app.app_context():
         upgrade()
         db.session.add(School(name="Larkrise Community School (fictional)"))
@@ -91,21 +91,14 @@ def build() -> tuple[Flask, FlaskClient, dict[str, uuid.UUID]]:
 
 
 @requires(is_signed_in)
-def floor(case_id: uuid.UUID) -> str:
-    """What every case page must do before it shows anything, and nothing else (see above)."""
+def floor(case_id: uuid.UUID, audited: bool) -> str:
+    """What every case page must do before it shows anything, and nothing else (see above); without
+    the audited read when `audited` is false, to show what auditing every read costs the floor."""
     actor = current_actor()
     assert actor is not None
     case, _relation = case_and_relation(actor, case_id)
-    case_store.record_case_view(actor.user_id, case)
-    return render_template("layouts/base.html", title=f"Case {case.reference}", official_sensitive=True)
-
-
-@requires(is_signed_in)
-def floor_unaudited(case_id: uuid.UUID) -> str:
-    """The floor without the audited read: what auditing every read costs the floor (never served)."""
-    actor = current_actor()
-    assert actor is not None
-    case, _relation = case_and_relation(actor, case_id)
+    if audited:
+        case_store.record_case_view(actor.user_id, case)
     return render_template("layouts/base.html", title=f"Case {case.reference}", official_sensitive=True)
 
 
