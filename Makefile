@@ -9,7 +9,7 @@ PG_PORT ?= 55432
 export CASETRACKER_ENV ?= development
 
 .DEFAULT_GOAL := help
-.PHONY: help run test soak bench test-sqlite test-postgres lint format assets keys migrate seed clean
+.PHONY: help run test test-dates soak bench test-sqlite test-postgres lint format assets keys migrate seed clean
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -72,6 +72,15 @@ test-postgres: $(VENV)/.installed assets ## The suite on a throwaway PostgreSQL 
 	@url=$$(scripts/pg-test-cluster start $(PG_DIR) $(PG_PORT)) && \
 	  CASETRACKER_TEST_DATABASE_URL=$$url $(BIN)/pytest -m "not browser"; status=$$?; \
 	  scripts/pg-test-cluster stop $(PG_DIR) $(PG_PORT); exit $$status
+
+# 1 January, a Monday in February, the day this suite once failed, a leap day, and 00:30 on the last
+# day of British Summer Time (still 24 October in UTC).
+TEST_DATES ?= 2026-01-01 2026-02-09 2026-12-02 2028-02-29 2026-10-25T00:30
+test-dates: $(VENV)/.installed assets ## The SQLite suite with the clock set to each of TEST_DATES (not part of make test)
+	@for when in $(TEST_DATES); do \
+	  echo "== the clock at $$when"; \
+	  CASETRACKER_TEST_NOW=$$when CASETRACKER_TEST_DATABASE_URL= $(BIN)/pytest -m "not live" || exit 1; \
+	done
 
 soak: $(VENV)/.installed assets ## Long runs: every form fuzzed 500 times; the server killed 200 times on SQLite and PostgreSQL (not part of make test)
 	CASETRACKER_FUZZ_EXAMPLES=500 $(BIN)/pytest tests/web/test_forms_fuzz.py

@@ -49,13 +49,14 @@ from flask import Flask, g  # noqa: E402
 from sqlalchemy import event, func, insert, select, update  # noqa: E402
 
 from casetracker import audit, create_app, crypto  # noqa: E402
+from casetracker.clock import utcnow  # noqa: E402
 from casetracker.domain.people import Role, StaffType  # noqa: E402
 from casetracker.domain.policy import Actor  # noqa: E402
 from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS, ReportKind, ThresholdAnswer, triage  # noqa: E402
 from casetracker.domain.routing import RoutingInput, route  # noqa: E402
 from casetracker.extensions import db  # noqa: E402
 from casetracker.keystore import keyring  # noqa: E402
-from casetracker.models import AuditEvent, AuditHead, Case, ChronologyEntry, Person, User, utcnow  # noqa: E402
+from casetracker.models import AuditEvent, AuditHead, Case, ChronologyEntry, Person, User  # noqa: E402
 from casetracker.services import case_running, case_store, patterns, people, reporting, routing  # noqa: E402
 from casetracker.services.declarations import declared_relationships  # noqa: E402
 from casetracker.services.demo import DEMO_PASSWORD, DOMAIN  # noqa: E402

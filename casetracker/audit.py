@@ -19,10 +19,11 @@ from typing import Any
 from flask import g, has_request_context
 from sqlalchemy import Connection, Result, select, text, update
 
+from casetracker.clock import utcnow
 from casetracker.crypto import Keyring
 from casetracker.extensions import db
 from casetracker.keystore import keyring
-from casetracker.models import AuditEvent, AuditHead, utcnow
+from casetracker.models import AuditEvent, AuditHead
 
 EVENTS: dict[str, frozenset[str]] = {
     "sign_in.success": frozenset(),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
+from casetracker.clock import utcnow
 from casetracker.extensions import db
 from casetracker.models import Case, Person
 from casetracker.services import case_store, people
@@ -39,7 +39,7 @@ def seeded_case(marker: str = "MARKER", *, entries: int = 3, commit: bool = True
             case,
             "note",
             {"text": f"Entry {number} {marker}"},
-            occurred_at=dt.datetime.now(dt.UTC),
+            occurred_at=utcnow(),
             author={"name": f"Author {marker}"},
         )
     case_store.add_message(case, "to_reporter", {"text": f"Question {marker}"})

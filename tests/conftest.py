@@ -2,10 +2,16 @@
 
 CASETRACKER_TEST_DATABASE_URL chooses the database (SQLite file by default; `make test` runs the
 suite again on a throwaway PostgreSQL cluster).
+
+CASETRACKER_TEST_NOW sets the app's clock (casetracker/clock.py) for every test: a London date, or a
+date and time (`2028-02-29`, `2026-10-25T00:30`). Each test starts at that moment and time runs on
+from there, so no test depends on the day or the hour it runs; `make test-dates` runs the suite on
+the awkward days of the year.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tempfile
@@ -19,7 +25,8 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import delete, text
 
-from casetracker import create_app, crypto
+from casetracker import clock, create_app, crypto
+from casetracker.dates import LONDON
 from casetracker.domain.people import Office, Role, StaffType
 from casetracker.extensions import db
 from casetracker.models import Base, School, User
@@ -27,6 +34,8 @@ from casetracker.services import offices, people
 from config import TestConfig
 
 PASSWORD = "correct horse battery staple"
+# A Wednesday in term, mid-morning: the day this suite first failed because it read the real date.
+DEFAULT_TEST_NOW = "2026-12-02T10:30"
 
 
 def database_url(tmp_dir: str) -> str:
@@ -52,8 +61,25 @@ def app() -> Iterator[Flask]:
             db.engine.dispose()
 
 
+def starting_moment() -> dt.datetime:
+    """The moment each test starts at, from CASETRACKER_TEST_NOW (London time); a date alone means 10:30."""
+    text = os.environ.get("CASETRACKER_TEST_NOW") or DEFAULT_TEST_NOW
+    moment = dt.datetime.fromisoformat(text)
+    if "T" not in text and " " not in text:
+        moment = moment.replace(hour=10, minute=30)
+    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
 @pytest.fixture(autouse=True)
-def clean_database(app: Flask) -> Iterator[None]:
+def set_clock() -> Iterator[dt.datetime]:
+    start = starting_moment()
+    clock.set_to(start)
+    yield start
+    clock.reset()
+
+
+@pytest.fixture(autouse=True)
+def clean_database(app: Flask, set_clock: dt.datetime) -> Iterator[None]:
     with app.app_context():
         empty_all_tables()
         db.session.add(School(name="Larkrise Community School"))
@@ -150,10 +176,9 @@ def post_form(client: FlaskClient, url: str, data: dict[str, str], *, token_from
 
 
 def current_code(user: User, *, offset_steps: int = 0) -> str:
-    import time
-
+    """The code the person's authenticator shows now, on the app's clock."""
     assert user.totp_secret
-    return pyotp.TOTP(user.totp_secret).at(time.time() + 30 * offset_steps)
+    return pyotp.TOTP(user.totp_secret).at(clock.utcnow() + dt.timedelta(seconds=30 * offset_steps))
 
 
 def sign_in(client: FlaskClient, user: User, *, code: str | None = None) -> None:

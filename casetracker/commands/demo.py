@@ -7,6 +7,7 @@ import pyotp
 from flask import current_app
 from flask.cli import with_appcontext
 
+from casetracker.clock import utcnow
 from casetracker.services import demo, sign_in
 
 group = click.Group("demo", help="The fictional demo school (development only).")
@@ -40,4 +41,4 @@ def totp(email: str) -> None:
     user = sign_in.find_user_by_email(email)
     if user is None or user.totp_secret is None:
         raise click.ClickException("No account with two-factor set up has that email address.")
-    click.echo(pyotp.TOTP(user.totp_secret).now())
+    click.echo(pyotp.TOTP(user.totp_secret).at(utcnow()))

@@ -1,6 +1,6 @@
 """SQLAlchemy 2.0 typed models. The schema is made only by migrations in migrations/."""
 
-from casetracker.models.base import Base, utcnow
+from casetracker.models.base import Base
 from casetracker.models.case_keys import CaseDestruction, CaseKey, KeyCanary
 from casetracker.models.cases import (
     Attachment,
@@ -56,5 +56,4 @@ __all__ = [
     "TermDate",
     "User",
     "WebSession",
-    "utcnow",
 ]

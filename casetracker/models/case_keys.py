@@ -8,7 +8,8 @@ import uuid
 from sqlalchemy import ForeignKey, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casetracker.models.base import Base, utcnow
+from casetracker.clock import utcnow
+from casetracker.models.base import Base
 
 
 class CaseKey(Base):

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casetracker.models.base import Base, utcnow
+from casetracker.clock import utcnow
+from casetracker.models.base import Base
 from casetracker.models.encrypted import EncryptedJSON, EncryptedText, encrypted_column
 
 

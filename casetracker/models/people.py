@@ -11,8 +11,9 @@ import uuid
 from sqlalchemy import ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casetracker.clock import utcnow
 from casetracker.domain.people import Office, Role, StaffType
-from casetracker.models.base import Base, utcnow
+from casetracker.models.base import Base
 
 
 class Person(Base):

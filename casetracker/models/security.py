@@ -8,7 +8,8 @@ import uuid
 from sqlalchemy import JSON, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casetracker.models.base import Base, utcnow
+from casetracker.clock import utcnow
+from casetracker.models.base import Base
 from casetracker.models.encrypted import EncryptedJSON, encrypted_column
 
 

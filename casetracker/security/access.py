@@ -18,10 +18,11 @@ from flask_login import current_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from casetracker.clock import utcnow
 from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor
 from casetracker.extensions import db
-from casetracker.models import OfficeHolding, User, utcnow
+from casetracker.models import OfficeHolding, User
 
 ACCESS_ATTR = "_casetracker_access"
 # Flask's own static route cannot carry an attribute (it is a bound method).

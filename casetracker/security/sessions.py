@@ -23,8 +23,9 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.datastructures import CallbackDict
 from werkzeug.exceptions import HTTPException
 
+from casetracker.clock import utcnow
 from casetracker.extensions import db
-from casetracker.models import WebSession, utcnow
+from casetracker.models import WebSession
 from casetracker.security.passwords import token_digest
 
 # Touch last_seen_at at most this often: idle timeouts stay accurate to the minute without a

@@ -35,7 +35,6 @@ Stop the app while restoring: the restore is not meant to race with writers.
 
 from __future__ import annotations
 
-import datetime as dt
 import glob
 import hashlib
 import json
@@ -55,6 +54,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import URL
 
 from casetracker import audit, crypto
+from casetracker.clock import utcnow
 from casetracker.extensions import db
 from casetracker.keystore import keyring
 from casetracker.models.case_keys import CaseKey
@@ -242,7 +242,7 @@ def create(path: str | os.PathLike[str]) -> BackupInfo:
         digest, size = _digest(path)
         manifest = Manifest(
             engine=engine,
-            created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            created_at=utcnow().isoformat(timespec="seconds"),
             alembic_revision=facts.alembic_revision,
             kek_ids=facts.kek_ids,
             audit_events=facts.audit_events,

@@ -13,11 +13,12 @@ from flask import url_for
 from sqlalchemy import select
 
 from casetracker import audit
+from casetracker.clock import utcnow
 from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor, can_manage_case
 from casetracker.domain.routing import needs_rerouting
 from casetracker.extensions import db
-from casetracker.models import Case, CaseCollaborator, CasePerson, Message, Person, Report, User, utcnow
+from casetracker.models import Case, CaseCollaborator, CasePerson, Message, Person, Report, User
 from casetracker.services import case_running, case_store, routing
 from casetracker.services.case_access import CaseNotFoundError, relation_to
 from casetracker.services.notifications import absolute_url, send_email_quietly

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from casetracker import audit
+from casetracker.clock import utcnow
 from casetracker.domain import case_state
 from casetracker.domain.case_state import CaseFacts, CaseState, Recorded
 from casetracker.domain.entries import SYSTEM_ENTRY_TYPES, EntryType, entry_types_for
@@ -24,7 +25,7 @@ from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor, can_manage_case
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
-from casetracker.models import Attachment, Case, ChronologyEntry, User, utcnow
+from casetracker.models import Attachment, Case, ChronologyEntry, User
 from casetracker.services import attachments, calendar, case_store, patterns, retention, routing
 from casetracker.services.case_access import CaseNotFoundError, relation_to
 from casetracker.services.school import require_school

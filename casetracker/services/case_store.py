@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from casetracker import audit, crypto
+from casetracker.clock import utcnow
 from casetracker.extensions import db
 from casetracker.keystore import create_data_key, forget_data_key, keyring
-from casetracker.models import Case, CaseKey, CasePerson, ChronologyEntry, Message, Report, utcnow
+from casetracker.models import Case, CaseKey, CasePerson, ChronologyEntry, Message, Report
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read aloud
 

@@ -20,13 +20,14 @@ from typing import Any
 from sqlalchemy import select
 
 from casetracker import audit, crypto
+from casetracker.clock import utcnow
 from casetracker.dates import govuk_datetime
 from casetracker.domain.entries import EntryType
 from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor, can_export_case
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
-from casetracker.models import Attachment, AuditEvent, Case, CasePerson, Person, Report, User, utcnow
+from casetracker.models import Attachment, AuditEvent, Case, CasePerson, Person, Report, User
 from casetracker.pdf.document import AccessRecord, ChronologyDocument, ExportAttachment, ExportEntry
 from casetracker.services import case_running, case_store, entry_text, routing
 from casetracker.services.case_access import CaseNotFoundError, relation_to

@@ -12,10 +12,11 @@ import uuid
 from sqlalchemy import select
 
 from casetracker import audit
+from casetracker.clock import utcnow
 from casetracker.domain.people import RelationshipNature
 from casetracker.domain.policy import Actor
 from casetracker.extensions import db
-from casetracker.models import Person, RelationshipDeclaration, utcnow
+from casetracker.models import Person, RelationshipDeclaration
 
 
 class DeclarationError(ValueError):

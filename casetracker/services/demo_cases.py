@@ -13,13 +13,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from casetracker.clock import utcnow
 from casetracker.domain.entries import EntryType
 from casetracker.domain.guidance import KCSIE_2025, Outcome
 from casetracker.domain.people import Office, StaffType
 from casetracker.domain.policy import Actor
 from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS, ReportKind, ThresholdAnswer
 from casetracker.extensions import db
-from casetracker.models import Case, Person, User, utcnow
+from casetracker.models import Case, Person, User
 from casetracker.security.access import actor_for
 from casetracker.services import case_running, reporting, routing
 from casetracker.services.case_running import NewEntry

@@ -18,18 +18,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from casetracker import audit
+from casetracker.clock import utcnow
 from casetracker.domain.people import SAFEGUARDING_OFFICES, Office
 from casetracker.domain.policy import Actor, TwoPersonRequest, can_confirm, is_administrator
 from casetracker.extensions import db
-from casetracker.models import (
-    ConfirmationRequest,
-    OfficeHolding,
-    PasswordResetToken,
-    Person,
-    RecoveryCode,
-    User,
-    utcnow,
-)
+from casetracker.models import ConfirmationRequest, OfficeHolding, PasswordResetToken, Person, RecoveryCode, User
 from casetracker.security.sessions import revoke_user_sessions
 from casetracker.services.notifications import absolute_url, send_email
 from casetracker.services.school import require_school

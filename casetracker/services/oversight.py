@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from casetracker import audit
+from casetracker.clock import utcnow
 from casetracker.dates import LONDON
 from casetracker.domain import oversight as rules
 from casetracker.domain.entries import EntryType
@@ -23,7 +24,7 @@ from casetracker.domain.guidance import Outcome
 from casetracker.domain.policy import Actor
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
-from casetracker.models import Case, TermDate, utcnow
+from casetracker.models import Case, TermDate
 from casetracker.pdf.oversight_document import Figure, Grid, OversightReport
 from casetracker.services import case_running
 

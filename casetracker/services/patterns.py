@@ -14,12 +14,13 @@ from collections import defaultdict
 from flask import url_for
 from sqlalchemy import select
 
+from casetracker.clock import utcnow
 from casetracker.domain import patterns
 from casetracker.domain.entries import EntryType
 from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor, can_view_case
 from casetracker.extensions import db
-from casetracker.models import Case, Report, User, utcnow
+from casetracker.models import Case, Report, User
 from casetracker.security.access import actor_for
 from casetracker.services import case_store, routing
 from casetracker.services.case_access import relations_to

@@ -16,10 +16,11 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from casetracker import audit
+from casetracker.clock import utcnow
 from casetracker.domain.people import Role, StaffType
 from casetracker.domain.policy import Actor
 from casetracker.extensions import db
-from casetracker.models import ConfirmationRequest, PasswordResetToken, Person, RoleGrant, User, utcnow
+from casetracker.models import ConfirmationRequest, PasswordResetToken, Person, RoleGrant, User
 from casetracker.security.passwords import hash_password, token_digest
 from casetracker.security.sessions import revoke_user_sessions
 from casetracker.services import offices

@@ -13,9 +13,10 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from casetracker import audit
+from casetracker.clock import utcnow
 from casetracker.domain.people import Office
 from casetracker.extensions import db
-from casetracker.models import Case, utcnow
+from casetracker.models import Case
 from casetracker.services import routing
 from casetracker.services.notifications import absolute_url, send_email_quietly
 

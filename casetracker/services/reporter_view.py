@@ -23,11 +23,12 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from casetracker import audit, crypto
+from casetracker.clock import utcnow
 from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor
 from casetracker.extensions import db
 from casetracker.keystore import current_keyring, keyring
-from casetracker.models import Case, Message, Person, Report, ReportDraft, User, utcnow
+from casetracker.models import Case, Message, Person, Report, ReportDraft, User
 from casetracker.services import case_store, offices, routing
 from casetracker.services.case_access import CaseNotFoundError
 from casetracker.services.notifications import absolute_url, send_email_quietly

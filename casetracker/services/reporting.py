@@ -11,13 +11,14 @@ from flask import url_for
 from sqlalchemy import delete, select
 
 from casetracker import audit
+from casetracker.clock import london_today, utcnow
 from casetracker.domain.people import Office, StaffType
 from casetracker.domain.policy import Actor
 from casetracker.domain.reports import ReportKind, ThresholdAnswer, triage
 from casetracker.domain.routing import RoutingDecision, RoutingInput
 from casetracker.extensions import db
 from casetracker.keystore import keyring
-from casetracker.models import Case, Person, Report, ReportDraft, User, utcnow
+from casetracker.models import Case, Person, Report, ReportDraft, User
 from casetracker.security import receipts
 from casetracker.services import case_running, case_store, patterns, routing
 from casetracker.services.notifications import absolute_url, send_email_quietly
@@ -84,7 +85,7 @@ def submit(reporter: Actor | None, submission: Submission, *, from_draft: bool =
         reporter_person_id=reporter_person,
         implicated_person_ids=frozenset(implicated),
         subject_staff_type=StaffType(subject.staff_type) if subject else _described_staff_type(submission),
-        subject_has_left=bool(subject and subject.leave_date and subject.leave_date <= dt.date.today()),
+        subject_has_left=bool(subject and subject.leave_date and subject.leave_date <= london_today()),
         is_non_recent=submission.is_non_recent,
         is_potential_allegation=potential,
     )

@@ -18,6 +18,7 @@ from flask import url_for
 from sqlalchemy import delete, select
 
 from casetracker import audit
+from casetracker.clock import utcnow
 from casetracker.dates import LONDON
 from casetracker.domain import retention as rules
 from casetracker.domain.case_state import CaseState
@@ -37,7 +38,6 @@ from casetracker.models import (
     Message,
     Person,
     Report,
-    utcnow,
 )
 from casetracker.services import attachments, case_store, routing
 from casetracker.services.case_access import CaseNotFoundError, relation_to

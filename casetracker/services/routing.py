@@ -13,11 +13,12 @@ from flask import url_for
 from sqlalchemy import select
 
 from casetracker import audit
+from casetracker.clock import utcnow
 from casetracker.domain.people import LowLevelConcernRoute, Office, Role, StaffType
 from casetracker.domain.reports import ReportKind
 from casetracker.domain.routing import FollowUp, RoutingDecision, RoutingInput, SchoolOffices, needs_rerouting, route
 from casetracker.extensions import db
-from casetracker.models import Case, OfficeHolding, RoleGrant, User, utcnow
+from casetracker.models import Case, OfficeHolding, RoleGrant, User
 from casetracker.services import case_store
 from casetracker.services.declarations import declared_relationships
 from casetracker.services.notifications import absolute_url, send_email_quietly

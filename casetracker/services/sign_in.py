@@ -11,8 +11,9 @@ from flask_login import login_user, logout_user
 from sqlalchemy import func, select, update
 
 from casetracker import audit
+from casetracker.clock import utcnow
 from casetracker.extensions import db
-from casetracker.models import PasswordResetToken, RecoveryCode, User, utcnow
+from casetracker.models import PasswordResetToken, RecoveryCode, User
 from casetracker.security import two_factor
 from casetracker.security.passwords import hash_password, token_digest, verify_password
 from casetracker.security.sessions import DatabaseSession, revoke_user_sessions

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from casetracker import audit
+from casetracker.clock import london_today
 from casetracker.domain.people import StaffType
 from casetracker.domain.policy import Actor
 from casetracker.extensions import db
@@ -85,7 +86,7 @@ class StaffRow:
 
 def import_staff(actor: Actor | None, data: bytes, *, today: dt.date | None = None) -> ImportOutcome:
     """Check the whole file, then import all of it or none of it."""
-    rows, errors = parse_staff_csv(data, today=today or dt.date.today())
+    rows, errors = parse_staff_csv(data, today=today or london_today())
     actor_id = actor.user_id if actor else None
     if errors:
         return _reject(actor_id, errors)

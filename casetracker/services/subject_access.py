@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from casetracker import audit
+from casetracker.clock import utcnow
 from casetracker.dates import govuk_date, govuk_datetime
 from casetracker.domain.policy import Actor, is_data_protection_officer
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
 from casetracker.keystore import keyring
-from casetracker.models import Case, Person, Report, User, utcnow
+from casetracker.models import Case, Person, Report, User
 from casetracker.services import case_running, case_store, entry_text
 
 REPORTER_NOTE = (

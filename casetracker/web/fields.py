@@ -50,6 +50,22 @@ def submit(label: str) -> SubmitField:
     return SubmitField(label, widget=GovSubmitInput())
 
 
+class ServiceDateInput(GovDateInput):
+    """GOV.UK's date input, with a date the service fills in written as people write it.
+
+    govuk-frontend-wtf pads a date it renders from the field's data ("02 04 2026"); GOV.UK's
+    examples and our pages write 2 April 2026 as 2 4 2026. What a person typed is shown as typed.
+    """
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
+        if field.raw_data is None and isinstance(field.data, dt.date) and "items" not in kwargs.get("params", {}):
+            parts = (field.data.day, field.data.month, field.data.year)
+            for item, part in zip(params["items"], parts, strict=True):
+                item["value"] = str(part)
+        return params
+
+
 class GovukDateField(DateField):
     """A day/month/year date with GOV.UK's error messages.
 
@@ -58,7 +74,7 @@ class GovukDateField(DateField):
     """
 
     def __init__(self, label: str, *, required: str | None = None, hint: str = "", **kwargs: Any) -> None:
-        super().__init__(label, widget=GovDateInput(), description=hint, **kwargs)
+        super().__init__(label, widget=ServiceDateInput(), description=hint, **kwargs)
         self.required_message = required
 
     def process_formdata(self, valuelist: list[Any]) -> None:
@@ -86,7 +102,7 @@ class GovukDateField(DateField):
             raise StopValidation(self.required_message)
 
     def _value(self) -> str:
-        return self.data.strftime("%d %m %Y") if self.data else ""
+        return f"{self.data.day} {self.data.month} {self.data.year}" if self.data else ""
 
 
 def error_summary(form: Any) -> dict[str, Any]:

@@ -59,6 +59,11 @@ class AccessibilityChecker:
         self.violations: list[str] = []
 
     def check(self, page: Page) -> None:
+        # Scan the page people see: loaded, its stylesheet applied and GOV.UK Frontend's script run.
+        # A heading can be visible while the document is still loading; a scan then measures an
+        # unstyled, half-built page whose links and buttons are not the size they will be.
+        page.wait_for_load_state("load")
+        page.wait_for_function("document.body.classList.contains('govuk-frontend-supported')")
         results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         self.pages.append(page.url)
         for violation in results.response["violations"]:

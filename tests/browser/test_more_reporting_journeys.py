@@ -15,6 +15,7 @@ from collections.abc import Callable
 from flask import Flask
 from playwright.sync_api import BrowserContext, Page, expect
 
+from casetracker.clock import london_today
 from casetracker.domain.people import Office, Role
 from tests.browser.conftest import AccessibilityChecker
 from tests.browser.test_reporting_journeys import REFERENCE, continue_button, menu, sign_in
@@ -109,7 +110,7 @@ def test_a_teachers_self_referral_is_listed_as_received_and_reaches_the_dsl(
     axe.check(page)
     expect(page.get_by_role("group", name="What kind of wrongdoing is it?")).to_have_count(0)
     page.get_by_label("Tell us what happened").fill(SELF_REFERRAL)
-    fill_in_date(page, dt.date.today() - dt.timedelta(days=1))
+    fill_in_date(page, london_today() - dt.timedelta(days=1))
     page.get_by_label("Time it happened (optional)").fill("16:45")
     page.get_by_label("Where it happened (optional)").fill("The staff car park")
     page.get_by_label("Children involved (optional)").fill("Sam Fictional (Year 6)")
@@ -174,7 +175,7 @@ def test_a_named_whistleblowers_concern_about_the_head_reaches_the_chair_and_not
     axe.check(page)
     page.get_by_role("group", name="What kind of wrongdoing is it?").get_by_label(WRONGDOING_KIND).check()
     page.get_by_label("Tell us what happened").fill(WRONGDOING)
-    fill_in_date(page, dt.date.today() - dt.timedelta(days=5))
+    fill_in_date(page, london_today() - dt.timedelta(days=5))
     page.get_by_label("Where it happened (optional)").fill("The headteacher's office")
     page.get_by_label("Evidence (optional)").fill("Fictional: the original assessment is in the shared drive.")
     page.get_by_label("Any personal interest you have in the matter (optional)").fill("None")

@@ -15,6 +15,7 @@ import pyotp
 from flask import Flask
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
+from casetracker.clock import london_today, utcnow
 from casetracker.domain.people import Office, Role
 from casetracker.models import User
 from tests.browser.conftest import AccessibilityChecker
@@ -46,7 +47,7 @@ def sign_in(page: Page, live_server: str, user: User, axe: AccessibilityChecker)
     if user.totp_secret:
         expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
         axe.check(page)
-        page.get_by_label("Security code").fill(pyotp.TOTP(user.totp_secret).now())
+        page.get_by_label("Security code").fill(pyotp.TOTP(user.totp_secret).at(utcnow()))
         page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Home")).to_be_visible()
 
@@ -105,7 +106,7 @@ def test_a_teaching_assistants_concern_about_the_head_reaches_the_chair_and_not_
     expect(page.get_by_role("heading", name="What happened")).to_be_visible()
     axe.check(page)
     page.get_by_label("Tell us what happened").fill(WHAT_HAPPENED)
-    when = dt.date.today() - dt.timedelta(days=2)
+    when = london_today() - dt.timedelta(days=2)
     date = page.get_by_role("group", name="Date it happened")
     date.get_by_label("Day").fill(str(when.day))
     date.get_by_label("Month").fill(str(when.month))

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from flask import Flask
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from casetracker.dates import LONDON
+from casetracker.clock import london_today
 from casetracker.domain.people import Office, Role
 from casetracker.extensions import db
 from casetracker.models import Person
@@ -92,10 +92,6 @@ def start_entry(page: Page, axe: AccessibilityChecker, entry_type: str, *, check
     expect(page.locator("#occurred_on-month")).to_have_value(str(today.month))
     expect(page.locator("#occurred_on-year")).to_have_value(str(today.year))
     axe.check(page)
-
-
-def london_today() -> dt.date:
-    return dt.datetime.now(LONDON).date()
 
 
 def save_entry(page: Page, entry_type: str) -> None:

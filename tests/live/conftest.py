@@ -8,6 +8,7 @@ servers run in production mode, mailing a loopback SMTP sink.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import shutil
@@ -20,6 +21,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from casetracker import clock
 from tests.live.harness import Client, Server, SmtpSink, Totp, environments, flask, sign_in, start_gunicorn
 
 DEMO_PASSWORD = "oakfield-demo-password"
@@ -32,6 +34,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/live/" in str(item.fspath):
             item.add_marker(pytest.mark.live)
+
+
+@pytest.fixture(autouse=True)
+def set_clock() -> Iterator[dt.datetime]:
+    """The servers here run in production mode, in their own processes, on the system clock, which
+    nothing may set. So these tests keep the system clock too, and ask only for days relative to it
+    (yesterday, three days ago), which every day of the year has."""
+    clock.reset()
+    yield clock.utcnow()
 
 
 def on_postgres() -> bool:

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from casetracker.clock import london_today
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -318,7 +320,7 @@ def concern_pages(marker: str) -> list[tuple[str, dict[str, Any], str]]:
     question page: (path, form, where the answer should redirect). `marker` is written into the
     visitor's name and the account of what happened, so the report can be found afterwards.
     Posting "/report/check" afterwards sends it."""
-    when = dt.date.today() - dt.timedelta(days=3)
+    when = london_today() - dt.timedelta(days=3)  # the server's clock is the system clock, in London
     return [
         ("/report", {"immediate_danger": "no"}, "/report/kind"),
         ("/report/kind", {"concern": "colleague"}, "/report/person"),

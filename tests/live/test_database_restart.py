@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from casetracker.clock import utcnow
 from casetracker.dates import LONDON
-from casetracker.models import utcnow
 from tests.live.conftest import HEAD, LiveSite, on_postgres
 from tests.live.fault_postgres import Cluster, postgres_installed, start_cluster
 from tests.live.harness import Client, Response, Server, SmtpSink, environments

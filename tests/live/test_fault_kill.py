@@ -38,9 +38,10 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
+from casetracker.clock import utcnow
 from casetracker.dates import LONDON
 from casetracker.extensions import db
-from casetracker.models import Case, ChronologyEntry, Report, utcnow
+from casetracker.models import Case, ChronologyEntry, Report
 from tests.live.conftest import HEAD, TEACHING_ASSISTANT, LiveSite
 from tests.live.fault_checks import (
     Found,

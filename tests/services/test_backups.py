@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from casetracker import audit, create_app, crypto
+from casetracker.clock import utcnow
 from casetracker.extensions import db
 from casetracker.keystore import keyring
 from casetracker.models import Case, CaseKey, ChronologyEntry
@@ -241,7 +242,7 @@ def test_a_backup_taken_during_200_concurrent_writes(app: Flask, tmp_path: Path,
                     else:
                         case = db.session.get(Case, base_ids[number % len(base_ids)])
                         entry = case_store.add_entry(
-                            case, "note", {"text": f"Write {number}"}, occurred_at=dt.datetime.now(dt.UTC), author=None
+                            case, "note", {"text": f"Write {number}"}, occurred_at=utcnow(), author=None
                         )
                         audit.record(
                             "chronology.entry_added",

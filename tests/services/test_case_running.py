@@ -10,13 +10,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from casetracker.clock import london_today, utcnow
 from casetracker.domain.deadlines import end_of_day
 from casetracker.domain.entries import EntryType
 from casetracker.domain.guidance import SuspensionAlternative
 from casetracker.domain.policy import Actor
 from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS, ReportKind, ThresholdAnswer
 from casetracker.extensions import db
-from casetracker.models import Attachment, AuditEvent, Case, ChronologyEntry, Report, School, User, utcnow
+from casetracker.models import Attachment, AuditEvent, Case, ChronologyEntry, Report, School, User
 from casetracker.services import attachments, calendar, case_management, case_running, case_store, dashboard, reporting
 from casetracker.services.case_access import CaseNotFoundError, case_for
 from casetracker.services.case_running import (
@@ -573,8 +574,8 @@ def test_the_next_due_date_follows_the_open_actions(app: Flask) -> None:
     people = school(app)
     case_id = file_concern(app, people)
     dsl = actor_of(app, people["dsl"])
-    soon = dt.date.today() + dt.timedelta(days=5)
-    later = dt.date.today() + dt.timedelta(days=20)
+    soon = london_today() + dt.timedelta(days=5)
+    later = london_today() + dt.timedelta(days=20)
     with app.test_request_context():
         assert db.session.get(Case, case_id).next_due_at is None
         record(

@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from casetracker.clock import utcnow
 from casetracker.domain.people import Office, RelationshipNature, Role
 from casetracker.domain.policy import Actor
 from casetracker.extensions import db
@@ -20,7 +21,6 @@ from casetracker.models import (
     RelationshipDeclaration,
     User,
     WebSession,
-    utcnow,
 )
 from casetracker.security.access import current_offices
 from casetracker.services import declarations, offices

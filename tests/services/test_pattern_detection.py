@@ -8,9 +8,10 @@ import uuid
 import pytest
 from flask import Flask
 
+from casetracker.clock import utcnow
 from casetracker.domain.entries import EntryType
 from casetracker.extensions import db
-from casetracker.models import Case, User, utcnow
+from casetracker.models import Case, User
 from casetracker.services import case_running, case_store, dashboard, patterns
 from tests.conftest import sign_in
 from tests.services.test_case_running import entry, file_concern, set_low_level_route, types_on

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import glob
 import logging
 import subprocess
@@ -13,6 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
+from casetracker.clock import utcnow
 from casetracker.extensions import db
 from casetracker.services import attachments, case_store, people
 
@@ -65,7 +65,7 @@ def seed_marked_cases(app: Flask) -> None:
                 case,
                 "note",
                 {"text": MARKERS["entry"]},
-                occurred_at=dt.datetime.now(dt.UTC),
+                occurred_at=utcnow(),
                 author={"name": MARKERS["author"]},
             )
             case_store.add_message(case, "to_reporter", {"text": MARKERS["message"]})

@@ -7,11 +7,12 @@ import datetime as dt
 from flask import Flask
 from sqlalchemy import select
 
+from casetracker.clock import london_today, utcnow
 from casetracker.domain.entries import EntryType
 from casetracker.domain.people import Office
 from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS, ReportKind, ThresholdAnswer
 from casetracker.extensions import db
-from casetracker.models import AuditEvent, Case, Person, User, utcnow
+from casetracker.models import AuditEvent, Case, Person, User
 from casetracker.services import case_running, offices, reminders, reporting
 from tests.conftest import make_user
 from tests.services.test_case_running import LADO_CONSULTATION, entry, file_concern
@@ -36,7 +37,7 @@ def head_has_one_overdue_and_one_due(app: Flask, people: dict[str, User]) -> dt.
     overdue = file_case(app, people)
     due = file_case(app, people)
     head = actor_of(app, people["head"])
-    action_day = dt.date.today() + dt.timedelta(days=10)
+    action_day = london_today() + dt.timedelta(days=10)
     with app.test_request_context():
         case_running.record_entry(
             head, db.session.get(Case, due), entry(EntryType.LADO_CONSULTATION, LADO_CONSULTATION)

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DatabaseError
 
 from casetracker import audit, crypto
+from casetracker.clock import utcnow
 from casetracker.dates import LONDON
 from casetracker.domain import retention as rules
 from casetracker.domain.entries import EntryType
@@ -34,7 +35,6 @@ from casetracker.models import (
     Person,
     Report,
     User,
-    utcnow,
 )
 from casetracker.services import case_management, case_running, case_store, reporting, retention
 from casetracker.services.case_access import CaseNotFoundError, case_for

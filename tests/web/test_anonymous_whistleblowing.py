@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 from werkzeug.test import TestResponse
 
+from casetracker.clock import utcnow
 from casetracker.domain.people import Office, Role
 from casetracker.extensions import db, limiter
 from casetracker.models import AuditEvent, Base, Case, Message, Report, User, WebSession
@@ -129,7 +130,7 @@ def test_a_signed_in_browser_reports_anonymously_and_nothing_links_it_to_them(
         db.session.execute(
             update(WebSession)
             .where(WebSession.id == token_digest(token))
-            .values(last_seen_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3))
+            .values(last_seen_at=utcnow() - dt.timedelta(minutes=3))
         )
         db.session.commit()
         sessions_before = session_rows()
@@ -256,9 +257,7 @@ def test_follow_up_shows_status_and_messages_and_a_reply_reaches_the_case_manage
     assert "Being looked at" in page
 
     with app.app_context():
-        db.session.execute(
-            update(Case).where(Case.id == case_id).values(status="closed", closed_at=dt.datetime.now(dt.UTC))
-        )
+        db.session.execute(update(Case).where(Case.id == case_id).values(status="closed", closed_at=utcnow()))
         db.session.commit()
     page = client.post("/whistleblowing/follow-up", data={"code": code}, headers=SAME_ORIGIN).get_data(as_text=True)
     assert "Closed" in page and "Send reply" not in page
@@ -416,7 +415,7 @@ def test_an_expired_session_is_not_expired_or_audited_by_the_anonymous_pages(
         db.session.execute(
             update(WebSession)
             .where(WebSession.id == token_digest(token))
-            .values(last_seen_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=2))
+            .values(last_seen_at=utcnow() - dt.timedelta(hours=2))
         )
         db.session.commit()
         before = session_rows()

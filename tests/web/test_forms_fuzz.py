@@ -47,6 +47,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from casetracker.clock import utcnow
 from casetracker.domain.entries import ALLEGATION_ENTRIES, EntryType
 from casetracker.domain.people import Office, RelationshipNature, Role
 from casetracker.domain.policy import Actor
@@ -63,7 +64,6 @@ from casetracker.models import (
     RelationshipDeclaration,
     TermDate,
     User,
-    utcnow,
 )
 from casetracker.security.access import current_offices
 from casetracker.services import (

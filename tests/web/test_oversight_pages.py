@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
+from casetracker.clock import utcnow
 from casetracker.domain.oversight import academic_year_start
 from casetracker.extensions import db
-from casetracker.models import AuditEvent, Case, utcnow
+from casetracker.models import AuditEvent, Case
 from tests.conftest import sign_in
 from tests.web.test_case_pages import SECRET_TEXT, file_case, school
 

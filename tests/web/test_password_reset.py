@@ -7,6 +7,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
+from casetracker.clock import utcnow
 from casetracker.domain.people import Office
 from tests.conftest import PASSWORD, make_user, post_form, sign_in
 
@@ -68,9 +69,7 @@ def test_expired_or_made_up_link_is_refused(app: Flask, client: FlaskClient) -> 
     post_form(client, "/forgot-password", {"email": user.email})
     link = _reset_link(app)
     with app.app_context():
-        db.session.execute(
-            update(PasswordResetToken).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
-        )
+        db.session.execute(update(PasswordResetToken).values(expires_at=utcnow() - dt.timedelta(minutes=1)))
         db.session.commit()
     assert client.get(link).status_code == 404
     assert client.get("/reset-password/made-up-token").status_code == 404

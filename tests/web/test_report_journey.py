@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from casetracker import audit
+from casetracker.clock import london_today, utcnow
 from casetracker.domain.people import Office, Role
 from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS
 from casetracker.extensions import db
@@ -45,7 +46,7 @@ def signed_in(app: Flask, user: User) -> FlaskClient:
 
 
 def details(**changes: Any) -> dict[str, Any]:
-    when = dt.date.today() - dt.timedelta(days=3)
+    when = london_today() - dt.timedelta(days=3)
     answers: dict[str, Any] = {
         "what_happened": "Fictional: kept a pupil behind alone in a locked room.",
         "date": [str(when.day), str(when.month), str(when.year)],
@@ -140,7 +141,7 @@ def test_a_concern_about_a_colleague_with_a_yes_is_an_allegation_for_the_head(
         assert answers["threshold_harmed_a_child"] == "yes"
         assert answers["subject_name"] == "Tess Teacher"
         assert answers["children"] == ["Amira Fictional (Year 3)", "Ben Example (Year 3)"]
-        assert answers["date"] == (dt.date.today() - dt.timedelta(days=3)).isoformat()
+        assert answers["date"] == (london_today() - dt.timedelta(days=3)).isoformat()
         assert answers["time"] == "14:30"
         assert answers["non_recent"] == "no"
         assert audit.verify().intact
@@ -330,7 +331,7 @@ def test_the_draft_is_sealed_in_the_database_and_survives_a_sign_in_timeout(
         for secret in ("locked room", "Amira", str(people["teacher"].person_id)):
             assert secret not in sealed and secret not in sessions
         # The session times out...
-        old = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+        old = utcnow() - dt.timedelta(hours=1)
         db.session.execute(update(WebSession).values(last_seen_at=old))
         db.session.commit()
     assert client.get("/report/check").status_code == 302  # signed out
@@ -383,7 +384,7 @@ def test_every_page_explains_what_is_wrong(app: Flask, people: dict[str, User]) 
     )
     post_form(client, "/report/questions", ALL_NO)
     assert_error(post_form(client, "/report/details", {}), "Enter what happened", "Enter the date it happened")
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = london_today() + dt.timedelta(days=1)
     assert_error(
         post_form(
             client, "/report/details", details(date=[str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)])
@@ -476,7 +477,7 @@ def test_a_reporter_sees_what_they_sent_and_messages_but_not_the_investigation(
             stored,
             "note",
             {"text": "Fictional: LADO consulted, strategy meeting booked."},
-            occurred_at=dt.datetime.now(dt.UTC),
+            occurred_at=utcnow(),
             author=None,
         )
         case_store.add_message(stored, "to_reporter", {"text": "Thank you, we are looking into it."})

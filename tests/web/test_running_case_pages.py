@@ -10,11 +10,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from casetracker.clock import utcnow
 from casetracker.dates import LONDON
 from casetracker.domain.entries import EntryType
 from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS, ReportKind, ThresholdAnswer
 from casetracker.extensions import db
-from casetracker.models import Case, ChronologyEntry, User, utcnow
+from casetracker.models import Case, ChronologyEntry, User
 from casetracker.services import case_running, reporting
 from tests.conftest import post_form, sign_in
 from tests.services.test_case_running import entry, file_concern, set_low_level_route

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from casetracker.clock import utcnow
 from casetracker.domain.people import Office, Role
 from casetracker.domain.policy import Actor
 from casetracker.extensions import db
@@ -113,7 +114,7 @@ def test_expired_sessions_are_purged_and_their_expiry_audited(app: Flask, client
     other = app.test_client()
     sign_in(other, user)
     with app.app_context():
-        old = dt.datetime.now(dt.UTC) - dt.timedelta(hours=9)
+        old = utcnow() - dt.timedelta(hours=9)
         db.session.execute(update(WebSession).values(created_at=old, last_seen_at=old))
         db.session.commit()
     assert client.get("/").status_code == 302  # this one notices, and the expiry is audited

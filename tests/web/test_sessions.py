@@ -8,6 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from casetracker.clock import utcnow
 from casetracker.domain.people import Office
 from casetracker.extensions import db
 from casetracker.models import User, WebSession
@@ -17,7 +18,7 @@ from tests.conftest import make_user, post_form, sign_in
 
 def _age_session(app: Flask, client: FlaskClient, **ages: dt.timedelta) -> None:
     token = client.get_cookie("casetracker_session").value
-    now = dt.datetime.now(dt.UTC)
+    now = utcnow()
     with app.app_context():
         db.session.execute(
             update(WebSession)

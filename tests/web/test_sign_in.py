@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from casetracker.clock import utcnow
 from casetracker.domain.people import Office, Role
 from casetracker.extensions import db, limiter
 from casetracker.models import AuditEvent, User
@@ -64,7 +65,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(app: Fla
         assert locked.locked_until is not None
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_in.lockout")).first()
         # When the lock expires, the right password works again.
-        locked.locked_until = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        locked.locked_until = utcnow() - dt.timedelta(seconds=1)
         db.session.commit()
     sign_in(client, user)
 
@@ -94,10 +95,12 @@ def test_office_holder_must_enrol_in_two_factor_before_signing_in(app: Flask, cl
     with client.session_transaction() as session:
         secret = session["pending_totp_secret"]
     response = post_form(
-        client, "/sign-in/set-up-two-factor", {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"}
+        client,
+        "/sign-in/set-up-two-factor",
+        {"code": "000000" if pyotp.TOTP(secret).at(utcnow()) != "000000" else "111111"},
     )
     assert "The code is not right" in response.get_data(as_text=True)
-    response = post_form(client, "/sign-in/set-up-two-factor", {"code": pyotp.TOTP(secret).now()})
+    response = post_form(client, "/sign-in/set-up-two-factor", {"code": pyotp.TOTP(secret).at(utcnow())})
     assert response.status_code == 200
     assert "Save your recovery codes" in response.get_data(as_text=True)
     assert client.get("/").status_code == 200
@@ -136,7 +139,7 @@ def test_recovery_code_works_once(app: Flask) -> None:
     client.get("/sign-in/set-up-two-factor")
     with client.session_transaction() as session:
         secret = session["pending_totp_secret"]
-    response = post_form(client, "/sign-in/set-up-two-factor", {"code": pyotp.TOTP(secret).now()})
+    response = post_form(client, "/sign-in/set-up-two-factor", {"code": pyotp.TOTP(secret).at(utcnow())})
     page = response.get_data(as_text=True)
     import re
 

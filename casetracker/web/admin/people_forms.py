@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -12,6 +11,7 @@ from wtforms import RadioField, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
+from casetracker.clock import london_today
 from casetracker.domain.people import Role, StaffType
 from casetracker.services import people, staff_import
 from casetracker.web import fields
@@ -92,7 +92,7 @@ class PersonForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
             return False
-        problems = people.check_details(self.details(), dt.date.today())
+        problems = people.check_details(self.details(), london_today())
         for name, message in problems.items():
             self[name].errors.append(message)
         return not problems

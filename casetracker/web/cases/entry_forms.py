@@ -14,11 +14,11 @@ from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
+from casetracker.clock import utcnow
 from casetracker.dates import LONDON
 from casetracker.domain.case_state import Recorded
 from casetracker.domain.entries import EntryType, FieldKind, FieldSpec, entry_fields, text_label
 from casetracker.domain.guidance import Edition
-from casetracker.models import utcnow
 from casetracker.services.attachments import MAX_BYTES
 from casetracker.web import fields
 

@@ -11,13 +11,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from casetracker.clock import utcnow
 from casetracker.dates import LONDON
 from casetracker.domain.case_state import RECLASSIFICATIONS
 from casetracker.domain.entries import SYSTEM_ENTRY_TYPES, EntryType
 from casetracker.domain.policy import is_signed_in
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
-from casetracker.models import Case, utcnow
+from casetracker.models import Case
 from casetracker.security.access import requires
 from casetracker.services import case_running, case_store
 from casetracker.services.attachments import AttachmentError

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from casetracker.clock import utcnow
 from casetracker.domain.deadlines import age_band
 from casetracker.domain.entries import EntryType
 from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor, is_signed_in
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
-from casetracker.models import Person, utcnow
+from casetracker.models import Person
 from casetracker.security.access import current_actor, requires
 from casetracker.services import attachments, case_management, dashboard, people, routing
 from casetracker.services import entry_text as display

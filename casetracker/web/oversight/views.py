@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from casetracker.clock import utcnow
 from casetracker.domain import oversight as rules
 from casetracker.domain.policy import Actor, is_governor
-from casetracker.models import utcnow
 from casetracker.security.access import current_actor, requires
 from casetracker.services import oversight
 from casetracker.services.school import require_school

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -12,7 +11,7 @@ from wtforms import BooleanField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from casetracker.dates import LONDON
+from casetracker.clock import london_today
 from casetracker.domain.people import StaffType
 from casetracker.domain.reports import HARM_THRESHOLD_QUESTIONS, ThresholdAnswer, Wrongdoing
 from casetracker.web import fields
@@ -259,7 +258,7 @@ class DetailsForm(FlaskForm):
             raise ValidationError("Enter what happened")
 
     def validate_date(self, field: Any) -> None:
-        if field.data is not None and field.data > dt.datetime.now(LONDON).date():
+        if field.data is not None and field.data > london_today():
             raise ValidationError("Date it happened must be today or in the past")
 
     def validate_time(self, field: Any) -> None:

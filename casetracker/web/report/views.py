@@ -17,7 +17,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from casetracker.dates import LONDON, govuk_date
+from casetracker.clock import london_today
+from casetracker.dates import govuk_date
 from casetracker.domain.policy import Actor, is_signed_in
 from casetracker.domain.reports import (
     HARM_THRESHOLD_PARAGRAPH,
@@ -470,7 +471,7 @@ def _lines(text: str | None) -> list[str]:
 
 def _details_from(form: DetailsForm) -> dict[str, Any]:
     date: dt.date = form.date.data
-    a_year_ago = dt.datetime.now(LONDON).date() - dt.timedelta(days=365)
+    a_year_ago = london_today() - dt.timedelta(days=365)
     saved: dict[str, Any] = {
         "what_happened": form.what_happened.data,
         "date": date.isoformat(),
