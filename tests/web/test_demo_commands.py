@@ -6,6 +6,7 @@ import pyotp
 from flask import Flask
 from sqlalchemy import func, select
 
+from casetracker.clock import utcnow
 from casetracker.domain.people import Office, StaffType
 from casetracker.extensions import db
 from casetracker.models import OfficeHolding, Person, School
@@ -39,7 +40,7 @@ def test_demo_totp_prints_a_working_code_in_development(app: Flask) -> None:
     from casetracker.services.demo import ACCOUNTS
 
     secret = next(a.totp_secret for a in ACCOUNTS if a.email == "head@oakfield.example")
-    assert pyotp.TOTP(secret).verify(result.output.strip(), valid_window=1)
+    assert pyotp.TOTP(secret).verify(result.output.strip(), for_time=utcnow(), valid_window=1)
 
 
 def test_demo_tools_are_refused_in_production(app: Flask) -> None:
