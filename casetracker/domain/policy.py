@@ -88,6 +88,24 @@ def can_export_case(actor: Actor, relation: CaseRelation) -> bool:
     return can_manage_case(actor, relation)
 
 
+def may_learn_reporter(actor: Actor, relation: CaseRelation, *, raised_as: str, redacted_copy: bool = False) -> bool:
+    """Whether this viewer may learn who made a named report (DOMAIN.md section 2: a discloser is
+    protected). The case manager may; a collaborator may unless the concern was raised as
+    whistleblowing; a redacted copy never names them. Every place that could name the reporter
+    asks this: the "Reported by" row, an entry's "Recorded ... by", a message's sender."""
+    if redacted_copy or not can_view_case(actor, relation):
+        return False
+    return relation.is_case_manager or raised_as != "whistleblowing"
+
+
+def can_follow_own_report(relation: CaseRelation) -> bool:
+    """A reporter follows their report (status, messages, adding information) unless they have been
+    marked implicated: anyone implicated never sees a case, whatever else they are (DOMAIN.md
+    section 4). They keep only the fact that their report was received. A self-referrer is the
+    subject of their own report and keeps their view of it."""
+    return not relation.is_implicated
+
+
 def can_view_case(actor: Actor, relation: CaseRelation) -> bool:
     """DOMAIN.md section 4: the case manager and collaborators see a case; the subject and anyone
     implicated never do, whatever else they are. Nobody else does: not the administrator, not

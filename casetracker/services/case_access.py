@@ -10,7 +10,7 @@ import uuid
 from sqlalchemy import literal, select, union_all
 
 from casetracker.domain.people import Office
-from casetracker.domain.policy import Actor, CaseRelation, can_manage_case, can_view_case
+from casetracker.domain.policy import Actor, CaseRelation, can_manage_case, can_view_case, may_learn_reporter
 from casetracker.extensions import db
 from casetracker.keystore import keyring
 from casetracker.models import Attachment, Case, CaseCollaborator, CasePerson
@@ -66,6 +66,17 @@ def case_and_relation(actor: Actor, case_id: uuid.UUID) -> tuple[Case, CaseRelat
     if not can_view_case(actor, relation):
         raise CaseNotFoundError(str(case_id))
     return case, relation
+
+
+def raised_as(case: Case) -> str:
+    """The kind the concern was raised as (a whistleblowing concern keeps its discloser's
+    protection after it is reclassified)."""
+    return str((case.details or {}).get("received_as", case.kind))
+
+
+def reporter_shown(actor: Actor, case: Case, relation: CaseRelation, *, redacted_copy: bool = False) -> bool:
+    """Whether this viewer may learn who reported the case (domain.policy.may_learn_reporter)."""
+    return may_learn_reporter(actor, relation, raised_as=raised_as(case), redacted_copy=redacted_copy)
 
 
 def case_for(actor: Actor, case_id: uuid.UUID) -> Case:

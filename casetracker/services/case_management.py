@@ -15,12 +15,12 @@ from sqlalchemy import select
 from casetracker import audit
 from casetracker.clock import utcnow
 from casetracker.domain.people import Office
-from casetracker.domain.policy import Actor, can_manage_case
+from casetracker.domain.policy import Actor, can_follow_own_report, can_manage_case
 from casetracker.domain.routing import needs_rerouting
 from casetracker.extensions import db
 from casetracker.models import Case, CaseCollaborator, CasePerson, Message, Person, Report, User
 from casetracker.services import case_running, case_store, routing
-from casetracker.services.case_access import CaseNotFoundError, relation_to
+from casetracker.services.case_access import CaseNotFoundError, relation_to, reporter_shown
 from casetracker.services.notifications import absolute_url, send_email_quietly
 
 
@@ -143,6 +143,11 @@ def send_message(actor: Actor, case: Case, text: str) -> Message:
     _require_manager(actor, case)
     if not text.strip():
         raise CaseManagementError("Enter your message")
+    readers = message_readers(case)
+    if readers.nobody_can_read:
+        raise CaseManagementError(
+            "The reporter is implicated in this case, so they cannot read messages here. Contact them another way"
+        )
     message = case_store.add_message(
         case, "to_reporter", {"text": text.strip(), "sent_by_office": case.case_manager_office}
     )
@@ -151,22 +156,48 @@ def send_message(actor: Actor, case: Case, text: str) -> Message:
         "message.added", actor_user_id=actor.user_id, object_type="message", object_id=message.id, case_id=case.id
     )
     db.session.commit()
-    for email in _named_reporter_addresses(case):
+    for email in readers.named:
         send_email_quietly(
             email, "Casetracker: you have a new message", f"Sign in to read it: {absolute_url(url_for('auth.sign_in'))}"
         )
     return message
 
 
-def _named_reporter_addresses(case: Case) -> set[str]:
-    addresses = set()
+@dataclass(frozen=True)
+class MessageReaders:
+    """Who can read a message to the reporter: the email addresses of named reporters who follow
+    their report, and whether an anonymous reporter follows it with their receipt code."""
+
+    named: frozenset[str]
+    anonymous: bool
+    following: int  # named reporters who follow their report (their account may be closed)
+    implicated: int  # named reporters marked implicated: they never see a message
+
+    @property
+    def nobody_can_read(self) -> bool:
+        return self.implicated > 0 and not self.following and not self.anonymous
+
+
+def message_readers(case: Case) -> MessageReaders:
+    addresses: set[str] = set()
+    anonymous = False
+    implicated = following = 0
     for report in db.session.scalars(select(Report).where(Report.case_id == case.id)):
-        reporter = report.reporter or {}
-        if reporter.get("person_id"):
-            user = db.session.scalars(select(User).where(User.person_id == uuid.UUID(reporter["person_id"]))).first()
-            if user is not None and user.is_active:
-                addresses.add(user.email)
-    return addresses
+        person_id = (report.reporter or {}).get("person_id")
+        if not person_id:
+            anonymous = anonymous or report.is_anonymous
+            continue
+        user = db.session.scalars(select(User).where(User.person_id == uuid.UUID(person_id))).first()
+        if user is None:
+            continue
+        reporter = Actor(user.id, user.person_id, user.roles)
+        if not can_follow_own_report(relation_to(reporter, case)):
+            implicated += 1
+            continue
+        following += 1
+        if user.is_active:
+            addresses.add(user.email)
+    return MessageReaders(frozenset(addresses), anonymous, following, implicated)
 
 
 @dataclass(frozen=True)
@@ -183,6 +214,8 @@ class CaseView:
     # Who made each report, by report id: shown to the case manager; a named whistleblower's
     # identity is never shown to collaborators (DOMAIN.md section 2: the discloser is protected).
     reporter_names: dict[uuid.UUID, str]
+    reporter_shown: bool  # domain.policy.may_learn_reporter, asked once for the whole page
+    readers: MessageReaders | None  # who reads a message to the reporter (for the case manager)
     subject: Person | None
     subject_description: dict[str, Any]
     running: Any  # case_running.RunningView
@@ -208,11 +241,11 @@ def open_case(actor: Actor, case_id: uuid.UUID) -> CaseView:
             subject_name = str(subject_link.description.get("name", ""))
     messages = list(db.session.scalars(select(Message).where(Message.case_id == case.id).order_by(Message.sent_at)))
     can_manage = can_manage_case(actor, relation)
+    shown = reporter_shown(actor, case, relation)
     reporter_names = {}
-    raised_as = (case.details or {}).get("received_as", case.kind)
     for report in reports:
         person_id = (report.reporter or {}).get("person_id")
-        if person_id and (can_manage or raised_as != "whistleblowing"):
+        if person_id and shown:
             person = db.session.get(Person, uuid.UUID(person_id))
             reporter_names[report.id] = person.full_name if person else ""
     entries = case_store.chronology(case)
@@ -225,6 +258,8 @@ def open_case(actor: Actor, case_id: uuid.UUID) -> CaseView:
         messages=messages,
         can_manage=can_manage,
         reporter_names=reporter_names,
+        reporter_shown=shown,
+        readers=message_readers(case) if can_manage else None,
         subject=subject,
         subject_description=dict(subject_link.description or {}) if subject_link else {},
         running=case_running.running_view(actor, case, entries),

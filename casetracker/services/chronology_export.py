@@ -31,6 +31,7 @@ from casetracker.models import Attachment, AuditEvent, Case, CasePerson, Person,
 from casetracker.pdf.document import AccessRecord, ChronologyDocument, ExportAttachment, ExportEntry
 from casetracker.services import case_running, case_store, entry_text, routing
 from casetracker.services.case_access import CaseNotFoundError, relation_to
+from casetracker.services.case_access import reporter_shown as may_see_reporter
 from casetracker.services.school import current_school
 
 ACCESS_ACTIONS = {
@@ -102,6 +103,7 @@ def build_document(actor: Actor, case: Case, *, redacted: bool) -> ChronologyDoc
             reporter_names[report.id] = person.full_name
             names.add((person.full_name, REPORTER))
     redact = _redactor(names) if redacted else (lambda text: text)
+    reporter_shown = may_see_reporter(actor, case, relation_to(actor, case), redacted_copy=redacted)
 
     actions = {entry.id: str(entry.get("action") or "") for entry in state.all_of(EntryType.ACTION)}
     seq_of = {str(e.id): e.seq for e in entries}
@@ -117,9 +119,9 @@ def build_document(actor: Actor, case: Case, *, redacted: bool) -> ChronologyDoc
         body = entry.body or {}
         rows = [(label, redact(value)) for label, value in entry_text.entry_rows(body, edition, actions)]
         if body.get("type") == EntryType.REPORT_RECEIVED.value:
-            rows += _report_rows(reports, reporter_names, case, redacted, redact)
+            rows += _report_rows(reports, reporter_names if reporter_shown else {}, case, redacted, redact)
         correction = state.corrected_by.get(str(entry.id))
-        author = (body.get("author") or {}).get("name", "") or "Casetracker"
+        author = entry_text.author_name(body.get("author") or {}, reporter_shown=reporter_shown) or "Casetracker"
         exported.append(
             ExportEntry(
                 seq=entry.seq,

@@ -28,6 +28,18 @@ def entry_label(entry_type: str) -> str:
     return known.label if known is not None else entry_type.replace("_", " ").capitalize()
 
 
+# How an entry the reporter wrote (further information) is credited to a viewer who may not learn
+# who the reporter is (domain.policy.may_learn_reporter).
+THE_REPORTER = "the reporter"
+
+
+def author_name(author: dict[str, Any], *, reporter_shown: bool) -> str:
+    """Who recorded an entry, as this viewer may know it ("" for the service itself)."""
+    if author.get("as") == "reporter" and not reporter_shown:
+        return THE_REPORTER
+    return str(author.get("name", ""))
+
+
 def entry_rows(body: dict[str, Any], edition: Edition, action_names: dict[str, str]) -> list[tuple[str, str]]:
     """(question, answer) pairs for the entry's own fields, skipping those left blank."""
     values = body.get("fields") or {}

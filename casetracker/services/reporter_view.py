@@ -25,12 +25,12 @@ from sqlalchemy import func, select
 from casetracker import audit, crypto
 from casetracker.clock import utcnow
 from casetracker.domain.people import Office
-from casetracker.domain.policy import Actor
+from casetracker.domain.policy import Actor, can_follow_own_report
 from casetracker.extensions import db
 from casetracker.keystore import current_keyring, keyring
 from casetracker.models import Case, Message, Person, Report, ReportDraft, User
 from casetracker.services import case_store, offices, routing
-from casetracker.services.case_access import CaseNotFoundError
+from casetracker.services.case_access import CaseNotFoundError, relation_to, relations_to
 from casetracker.services.notifications import absolute_url, send_email_quietly
 
 MAX_FURTHER_INFORMATION = 10_000
@@ -59,6 +59,21 @@ def own_case(actor: Actor, case_id: uuid.UUID) -> Case:
     if case is None or case.destroyed_at is not None or not own_reports(actor, case):
         raise CaseNotFoundError(str(case_id))
     return case
+
+
+def may_follow(actor: Actor, case: Case) -> bool:
+    """Whether the reporter still follows this report (domain.policy.can_follow_own_report)."""
+    return can_follow_own_report(relation_to(actor, case))
+
+
+def shown_statuses(actor: Actor, cases: list[Case]) -> dict[uuid.UUID, str]:
+    """Each report's status in three words; only "Received" where the reporter has been marked
+    implicated (one lookup for the whole list)."""
+    relations = relations_to(actor, cases)
+    return {
+        case.id: status_label(case.status) if can_follow_own_report(relations[case.id]) else STATUS_RECEIVED
+        for case in cases
+    }
 
 
 def own_reports(actor: Actor, case: Case) -> list[Report]:
@@ -100,7 +115,7 @@ def add_further_information(actor: Actor, case: Case, text: str) -> Report:
         raise ValueError("Enter the further information")
     if len(text) > MAX_FURTHER_INFORMATION:
         raise ValueError(f"Further information must be {MAX_FURTHER_INFORMATION:,} characters or fewer")
-    if not own_reports(actor, case) or not can_add_information(case):
+    if not own_reports(actor, case) or not can_add_information(case) or not may_follow(actor, case):
         raise CaseNotFoundError(str(case.id))
     now = utcnow()
     report = Report(

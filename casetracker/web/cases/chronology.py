@@ -57,6 +57,7 @@ def items(
     edition: Any,
     action_names: dict[str, str],
     may_correct: bool,
+    reporter_shown: bool,
 ) -> list[Item]:
     if not entries:
         return []
@@ -71,7 +72,7 @@ def items(
         correction = corrected_by.get(str(entry.id))
         author = body.get("author") or {}
         recorded = f"Happened {govuk_datetime(entry.occurred_at)}. Recorded {govuk_datetime(entry.recorded_at)}"
-        recorded += f" by {author.get('name', '')}." if author else "."
+        recorded += f" by {entry_text.author_name(author, reporter_shown=reporter_shown)}." if author else "."
         corrects = ""
         if entry.supersedes_id:
             reason = body.get("correction_reason", "")

@@ -101,6 +101,7 @@ def _render_case(view: case_management.CaseView, *, message_form: MessageForm | 
             edition=run.edition,
             action_names=actions,
             may_correct=view.can_manage and view.case.status != "closed",
+            reporter_shown=view.reporter_shown,
         ),
         kind_labels=KIND_LABELS,
         message_form=message_form,
@@ -179,19 +180,19 @@ def _choose_person(case_id: uuid.UUID, purpose: str) -> str:
 
 
 @bp.route("/<uuid:case_id>/collaborators/add")
-@requires(is_signed_in)
+@requires(is_signed_in, recent_sign_in=True)
 def choose_collaborator(case_id: uuid.UUID) -> str:
     return _choose_person(case_id, "collaborator")
 
 
 @bp.route("/<uuid:case_id>/implicated/add")
-@requires(is_signed_in)
+@requires(is_signed_in, recent_sign_in=True)
 def choose_implicated(case_id: uuid.UUID) -> str:
     return _choose_person(case_id, "implicate")
 
 
 @bp.route("/<uuid:case_id>/collaborators", methods=["POST"])
-@requires(is_signed_in)
+@requires(is_signed_in, recent_sign_in=True)
 def add_collaborator(case_id: uuid.UUID) -> Response:
     case = _managed_case_or_404(case_id)
     user_id = _posted_person("collaborator")
@@ -215,7 +216,7 @@ def remove_collaborator(case_id: uuid.UUID, collaborator_id: uuid.UUID) -> Respo
 
 
 @bp.route("/<uuid:case_id>/implicated", methods=["POST"])
-@requires(is_signed_in)
+@requires(is_signed_in, recent_sign_in=True)
 def implicate_person(case_id: uuid.UUID) -> Response:
     case = _managed_case_or_404(case_id)
     person_id = _posted_person("implicate")

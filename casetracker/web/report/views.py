@@ -30,6 +30,7 @@ from casetracker.domain.reports import (
     harm_threshold_citation,
     triage,
 )
+from casetracker.models import Case
 from casetracker.security.access import current_actor, requires
 from casetracker.services import reporter_view, reporting
 from casetracker.services.case_access import CaseNotFoundError
@@ -700,12 +701,13 @@ def confirmation() -> str | Response:
 @bp.get("/yours")
 @requires(is_signed_in)
 def list_reports() -> str:
-    cases = reporting.reports_by(_actor())
+    actor = _actor()
+    cases = reporting.reports_by(actor)
     return render_template(
         "report/list_reports.html",
         title="Your reports",
         cases=cases,
-        status_label=reporter_view.status_label,
+        status_of=reporter_view.shown_statuses(actor, cases),
     )
 
 
@@ -717,6 +719,8 @@ def show_report(case_id: uuid.UUID) -> str | Response:
         case = reporter_view.own_case(actor, case_id)
     except CaseNotFoundError:
         abort(404)
+    if not reporter_view.may_follow(actor, case):
+        return _received_only(actor, case)
     can_add = reporter_view.can_add_information(case)
     form = FurtherInformationForm()
     if request.method == "POST" and not can_add:
@@ -740,4 +744,19 @@ def show_report(case_id: uuid.UUID) -> str | Response:
         reports=[(report, answer_rows(report.answers or {})) for report in reports],
         messages=reporter_view.messages_to_reporter(case),
         form=form if can_add else None,
+    )
+
+
+def _received_only(actor: Actor, case: Case) -> str:
+    """A reporter marked implicated learns only that their report arrived: no status, no messages,
+    no adding to it (domain.policy.can_follow_own_report). Anything new goes in a fresh report."""
+    if request.method == "POST":
+        abort(404)
+    reporter_view.record_view(actor, case)
+    return render_template(
+        "report/show_report.html",
+        title=f"Your report {case.reference}",
+        case=case,
+        status=reporter_view.STATUS_RECEIVED,
+        received_only=True,
     )

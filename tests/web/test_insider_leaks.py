@@ -1,0 +1,169 @@
+"""Insiders who must not reach a case (security review of December 2026, issue 16).
+
+Each test names the finding it closes. They use the people of test_case_pages.school(): the case
+is an allegation about Sid Subject, reported by Rae Reporter, with Ivo Implicated implicated, run
+by the headteacher.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from casetracker.domain.reports import ReportKind
+from casetracker.extensions import db
+from casetracker.models import Case, Message, Report, User
+from casetracker.services import reporting
+from tests.conftest import post_form, sign_in
+from tests.services.test_reporting import actor_of
+from tests.web.test_case_pages import file_case, school
+
+FURTHER = "Fictional: it happened again in the car park QZV"
+
+
+def _signed_in(app: Flask, user: User) -> FlaskClient:
+    client = app.test_client()
+    sign_in(client, user)
+    return client
+
+
+def _add_collaborator(head: FlaskClient, case_id: uuid.UUID, user: User) -> None:
+    response = post_form(
+        head, f"/cases/{case_id}/collaborators", {"collaborator-person": str(user.id)}, token_from=f"/cases/{case_id}"
+    )
+    assert response.status_code == 302
+
+
+def _implicate(head: FlaskClient, case_id: uuid.UUID, user: User) -> None:
+    response = post_form(
+        head, f"/cases/{case_id}/implicated", {"implicate-person": str(user.person_id)}, token_from=f"/cases/{case_id}"
+    )
+    assert response.status_code == 302
+
+
+def _add_further_information(client: FlaskClient, case_id: uuid.UUID, text: str = FURTHER):
+    return post_form(client, f"/report/yours/{case_id}", {"information": text}, token_from="/account")
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _named_whistleblowing_case(app: Flask, people: dict[str, User]) -> uuid.UUID:
+    with app.test_request_context():
+        receipt = reporting.submit(
+            actor_of(app, people["reporter"]),
+            reporting.Submission(
+                kind=ReportKind.WHISTLEBLOWING,
+                answers={"what_happened": "Fictional: the safeguarding log is not being kept"},
+                subject_person_id=people["subject"].person_id,
+            ),
+        )
+        return receipt.case_id
+
+
+# Finding 16: granting access to a case needs a recent sign-in -----------------------------------
+
+
+def test_adding_a_collaborator_or_marking_someone_implicated_needs_a_recent_sign_in(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    head = _signed_in(app, people["head"])
+    token_page = f"/cases/{case_id}"
+    with head.session_transaction() as session:
+        session["authenticated_at"] = "2000-01-01T00:00:00+00:00"
+    for url, data in (
+        (f"/cases/{case_id}/collaborators", {"collaborator-person": str(people["collaborator"].id)}),
+        (f"/cases/{case_id}/implicated", {"implicate-person": str(people["stranger"].person_id)}),
+    ):
+        response = post_form(head, url, data, token_from=token_page)
+        assert response.status_code == 302 and "/confirm-it-is-you" in response.headers["Location"], url
+    assert "/confirm-it-is-you" in head.get(f"/cases/{case_id}/collaborators/add").headers["Location"]
+    assert _signed_in(app, people["collaborator"]).get(f"/cases/{case_id}").status_code == 404
+
+
+# Finding 6: a reporter marked implicated learns only that the report was received ---------------
+
+
+def test_an_implicated_reporter_sees_only_that_their_report_was_received(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    head = _signed_in(app, people["head"])
+    with app.app_context():
+        db.session.get(Case, case_id).status = "open"  # as the case manager's first entry makes it
+        db.session.commit()
+    reporter = _signed_in(app, people["reporter"])
+    post_form(
+        head, f"/cases/{case_id}/messages", {"text": "Fictional: please call me QMSG"}, token_from=f"/cases/{case_id}"
+    )
+    assert "QMSG" in reporter.get(f"/report/yours/{case_id}").get_data(as_text=True)
+    assert "Being looked at" in reporter.get("/report/yours").get_data(as_text=True)
+    _implicate(head, case_id, people["reporter"])
+
+    listing = reporter.get("/report/yours").get_data(as_text=True)
+    assert "Being looked at" not in listing and "Received" in listing
+    page = reporter.get(f"/report/yours/{case_id}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Received" in text and "raise a new concern" in text
+    assert "QMSG" not in text and "Messages from the case manager" not in text
+    assert 'name="information"' not in text
+    assert _add_further_information(reporter, case_id, FURTHER).status_code == 404
+    with app.app_context():
+        assert len(db.session.scalars(select(Report).where(Report.case_id == case_id)).all()) == 1
+
+
+def test_the_case_manager_is_warned_and_cannot_write_to_an_implicated_reporter(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    head = _signed_in(app, people["head"])
+    _implicate(head, case_id, people["reporter"])
+    page = head.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "The person who reported this is implicated in the case" in page
+    app.extensions["outbox"].clear()
+    assert 'action="/cases/' + str(case_id) + '/messages"' not in page
+    response = post_form(head, f"/cases/{case_id}/messages", {"text": "Fictional: a question"}, token_from="/account")
+    assert response.status_code == 200
+    assert "so you cannot write to them here" in response.get_data(as_text=True)
+    assert not [mail for mail in app.extensions["outbox"] if people["reporter"].email in str(mail)]
+    with app.app_context():
+        assert db.session.scalars(select(Message).where(Message.case_id == case_id)).first() is None
+
+
+# Finding 4: a named reporter's identity goes no further than "Reported by" does -----------------
+
+
+def test_a_collaborator_on_a_whistleblowing_case_never_learns_who_raised_it(app: Flask) -> None:
+    people = school(app)
+    case_id = _named_whistleblowing_case(app, people)
+    with app.app_context():
+        manager = db.session.get(Case, case_id).case_manager_office
+    assert manager == "headteacher"
+    head = _signed_in(app, people["head"])
+    _add_collaborator(head, case_id, people["collaborator"])
+    reporter = _signed_in(app, people["reporter"])
+    assert _add_further_information(reporter, case_id).status_code == 302
+
+    managers_page = head.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert FURTHER in managers_page and "by Rae Reporter" in managers_page  # the case manager may know
+    collaborators_page = _signed_in(app, people["collaborator"]).get(f"/cases/{case_id}").get_data(as_text=True)
+    assert FURTHER in collaborators_page
+    assert "Rae" not in collaborators_page and "Reporter" not in collaborators_page.replace("the reporter", "")
+    assert "by the reporter" in collaborators_page
+
+
+def test_a_redacted_export_credits_further_information_to_the_reporter_without_a_name(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    reporter = _signed_in(app, people["reporter"])
+    assert _add_further_information(reporter, case_id).status_code == 302
+    head = _signed_in(app, people["head"])
+    redacted = _pdf_text(post_form(head, f"/cases/{case_id}/export", {"copy": "redacted"}).data)
+    assert "QZV" in redacted and "Rae" not in redacted and "Reporter" not in redacted.replace("[reporter]", "")
+    full = _pdf_text(post_form(head, f"/cases/{case_id}/export", {"copy": "full"}).data)
+    assert "Rae Reporter" in full  # the full copy, at the case manager's hand, names them
