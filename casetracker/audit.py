@@ -87,6 +87,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "legal_hold.set": frozenset(),
     "subject_access.case_read": frozenset(),
     "subject_access.exported": frozenset(),
+    "subject_access.referred": frozenset(),
     "legal_hold.lifted": frozenset(),
     "case.destroyed": frozenset(),
     "oversight.exported": frozenset(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from casetracker.domain.people import SAFEGUARDING_OFFICES, Office, Role
@@ -113,3 +114,40 @@ def can_view_case(actor: Actor, relation: CaseRelation) -> bool:
     if relation.is_subject or relation.is_implicated:
         return False
     return relation.is_case_manager or relation.is_collaborator
+
+
+# Subject access --------------------------------------------------------------------------------
+
+# Who produces a pack the data-protection officer is named in: a second office-holder outside the
+# officer's line (the headteacher; the chair of governors when the headteacher is named too).
+SUBJECT_ACCESS_SECOND_PERSON = frozenset({Office.HEADTEACHER, Office.CHAIR})
+
+
+@dataclass(frozen=True)
+class PackReading:
+    """How the person who would produce a subject-access pack stands to one case the pack reads."""
+
+    relation: CaseRelation
+    reported_it: bool = False
+
+
+def is_named_in(readings: Iterable[PackReading]) -> bool:
+    """The subject of, implicated in, or the reporter of any case the pack would read."""
+    return any(r.relation.is_subject or r.relation.is_implicated or r.reported_it for r in readings)
+
+
+def can_produce_subject_access(actor: Actor, readings: Iterable[PackReading], *, referred: bool = False) -> bool:
+    """A pack reads whole cases, so it is never produced by anyone named in them (finding 5 of the
+    December 2026 security review: the officer could read the allegation about themself). The
+    data-protection officer produces packs; one they are named in is referred, and then the
+    headteacher or the chair of governors produces it, if they are not named in it either."""
+    if is_named_in(readings):
+        return False
+    if referred:
+        return bool(actor.offices & SUBJECT_ACCESS_SECOND_PERSON)
+    return is_data_protection_officer(actor)
+
+
+def may_produce_referred_packs(actor: Actor) -> bool:
+    """Route predicate: the office-holders a subject access request can be referred to."""
+    return bool(actor.offices & SUBJECT_ACCESS_SECOND_PERSON)

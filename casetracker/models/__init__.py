@@ -22,6 +22,7 @@ from casetracker.models.people import (
     RecoveryCode,
     RelationshipDeclaration,
     RoleGrant,
+    SubjectAccessReferral,
     User,
 )
 from casetracker.models.school import School, TermDate
@@ -53,6 +54,7 @@ __all__ = [
     "ReportDraft",
     "RoleGrant",
     "School",
+    "SubjectAccessReferral",
     "TermDate",
     "User",
     "WebSession",

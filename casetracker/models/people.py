@@ -178,3 +178,21 @@ class RelationshipDeclaration(Base):
     withdrawn_at: Mapped[dt.datetime | None]
 
     related_person: Mapped[Person] = relationship(foreign_keys=[related_person_id])
+
+
+class SubjectAccessReferral(Base):
+    """A subject access request the data-protection officer could not produce, because they are
+    named in a case the pack would read: a second office-holder produces it (domain.policy
+    .can_produce_subject_access). Which case named them is never stored or shown."""
+
+    __tablename__ = "subject_access_referral"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"))
+    requested_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    produced_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    produced_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])

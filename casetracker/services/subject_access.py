@@ -12,17 +12,28 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from flask import url_for
 from sqlalchemy import select
 
 from casetracker import audit
 from casetracker.clock import utcnow
 from casetracker.dates import govuk_date, govuk_datetime
-from casetracker.domain.policy import Actor, is_data_protection_officer
+from casetracker.domain.policy import (
+    SUBJECT_ACCESS_SECOND_PERSON,
+    Actor,
+    PackReading,
+    can_produce_subject_access,
+    is_data_protection_officer,
+    may_produce_referred_packs,
+)
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
 from casetracker.keystore import keyring
-from casetracker.models import Case, Person, Report, User
-from casetracker.services import case_running, case_store, entry_text
+from casetracker.models import Case, Person, Report, SubjectAccessReferral, User
+from casetracker.services import case_running, case_store, entry_text, routing
+from casetracker.services.case_access import relations_to
+from casetracker.services.notifications import absolute_url, send_email_quietly
+from casetracker.services.school import current_school, require_school
 
 REPORTER_NOTE = (
     "Reporter's identity: withhold unless they consent or it is reasonable to disclose without consent "
@@ -121,13 +132,8 @@ def _text(value: object) -> str:
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
-def build_pack(actor: Actor, person_id: uuid.UUID) -> SubjectAccessPack:
-    """Everything held about the person. The data-protection officer only; audited per case read."""
-    if not is_data_protection_officer(actor):
-        raise PermissionError("only the data-protection officer produces subject access exports")
-    person = db.session.get(Person, person_id)
-    if person is None:
-        raise LookupError("no such person")
+def cases_read(person: Person) -> tuple[list[Case], list[Case]]:
+    """The cases a pack about the person reads: about them, and those they reported."""
     index = keyring().blind_index(person.id)
     as_subject = list(
         db.session.scalars(
@@ -143,6 +149,89 @@ def build_pack(actor: Actor, person_id: uuid.UUID) -> SubjectAccessPack:
             .distinct()
         )
     )
+    return as_subject, as_reporter
+
+
+def _readings(actor: Actor, cases: list[Case]) -> list[PackReading]:
+    """How the would-be producer stands to each case the pack reads."""
+    if not cases:
+        return []
+    relations = relations_to(actor, cases)
+    own_index = keyring().blind_index(actor.person_id)
+    reported = set(
+        db.session.scalars(
+            select(Report.case_id).where(
+                Report.case_id.in_([case.id for case in cases]), Report.reporter_index == own_index
+            )
+        )
+    )
+    return [PackReading(relations[case.id], case.id in reported) for case in cases]
+
+
+def _may_produce(actor: Actor, person: Person, *, referred: bool) -> bool:
+    as_subject, as_reporter = cases_read(person)
+    return can_produce_subject_access(actor, _readings(actor, [*as_subject, *as_reporter]), referred=referred)
+
+
+def request_pack(actor: Actor, person_id: uuid.UUID) -> SubjectAccessPack | SubjectAccessReferral:
+    """The data-protection officer's request: the pack, or, when the officer is named in a case it
+    would read, a referral to a second office-holder (which case is never said)."""
+    if not is_data_protection_officer(actor):
+        raise PermissionError("only the data-protection officer produces subject access exports")
+    person = db.session.get(Person, person_id)
+    if person is None:
+        raise LookupError("no such person")
+    if _may_produce(actor, person, referred=False):
+        return _produce(actor, person)
+    referral = SubjectAccessReferral(school_id=require_school().id, person_id=person.id, requested_by_id=actor.user_id)
+    db.session.add(referral)
+    db.session.flush()
+    audit.record(
+        "subject_access.referred",
+        actor_user_id=actor.user_id,
+        object_type="subject_access_referral",
+        object_id=referral.id,
+    )
+    db.session.commit()
+    link = absolute_url(url_for("auth.sign_in"))
+    for office in sorted(SUBJECT_ACCESS_SECOND_PERSON):
+        for email in routing.case_manager_addresses(office):
+            send_email_quietly(
+                email, "Casetracker: something needs your attention", f"Sign in to see what is new: {link}"
+            )
+    return referral
+
+
+def referrals_for(actor: Actor) -> list[SubjectAccessReferral]:
+    """Referred requests waiting for a pack that this office-holder may produce."""
+    if not may_produce_referred_packs(actor):
+        return []
+    waiting = db.session.scalars(
+        select(SubjectAccessReferral)
+        .where(SubjectAccessReferral.produced_at.is_(None))
+        .order_by(SubjectAccessReferral.requested_at)
+    )
+    return [
+        referral
+        for referral in waiting
+        if referral.requested_by_id != actor.user_id and _may_produce(actor, referral.person, referred=True)
+    ]
+
+
+def produce_referred(actor: Actor, referral_id: uuid.UUID) -> SubjectAccessPack:
+    """The second office-holder produces a referred pack (once); anything else is 'not found'."""
+    referral = db.session.get(SubjectAccessReferral, referral_id)
+    if referral is None or referral not in referrals_for(actor):
+        raise LookupError("no such referral")
+    referral.produced_by_id = actor.user_id
+    referral.produced_at = utcnow()
+    return _produce(actor, referral.person)
+
+
+def _produce(actor: Actor, person: Person) -> SubjectAccessPack:
+    """Everything held about the person; audited per case read."""
+    as_subject, as_reporter = cases_read(person)
+    index = keyring().blind_index(person.id)
     subject_items = [item for case in as_subject for item in _case_items(case, True, index)]
     reporter_items = [
         item for case in as_reporter if case not in as_subject for item in _case_items(case, False, index)
@@ -158,8 +247,6 @@ def build_pack(actor: Actor, person_id: uuid.UUID) -> SubjectAccessPack:
     audit.record("subject_access.exported", actor_user_id=actor.user_id, object_type="person", object_id=person.id)
     db.session.commit()
     officer = db.session.get(User, actor.user_id)
-    from casetracker.services.school import current_school
-
     school = current_school()
     return SubjectAccessPack(
         person_name=person.full_name,

@@ -17,11 +17,11 @@ from sqlalchemy import select
 
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
-from casetracker.models import Case, Message, Report, User
+from casetracker.models import AuditEvent, Case, Message, Report, SubjectAccessReferral, User
 from casetracker.services import reporting
 from tests.conftest import post_form, sign_in
 from tests.services.test_reporting import actor_of
-from tests.web.test_case_pages import file_case, school
+from tests.web.test_case_pages import SECRET_TEXT, file_case, school
 
 FURTHER = "Fictional: it happened again in the car park QZV"
 
@@ -167,3 +167,72 @@ def test_a_redacted_export_credits_further_information_to_the_reporter_without_a
     assert "QZV" in redacted and "Rae" not in redacted and "Reporter" not in redacted.replace("[reporter]", "")
     full = _pdf_text(post_form(head, f"/cases/{case_id}/export", {"copy": "full"}).data)
     assert "Rae Reporter" in full  # the full copy, at the case manager's hand, names them
+
+
+# Finding 5: a subject-access pack is never produced by someone named in the cases it reads -------
+
+
+def _pack(client: FlaskClient, person: User):
+    return post_form(client, "/data-protection/subject-access", {"person": str(person.person_id)})
+
+
+def _case_reads(app: Flask) -> list[AuditEvent]:
+    with app.app_context():
+        return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "subject_access.case_read")))
+
+
+def test_the_data_protection_officer_cannot_read_the_case_about_themself_through_a_pack(app: Flask) -> None:
+    people = school(app)
+    file_case(app, people, subject="dpo")
+    dpo = _signed_in(app, people["dpo"])
+    response = _pack(dpo, people["dpo"])
+    assert response.status_code == 302 and response.mimetype != "application/pdf"
+    page = dpo.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You are named in a case this pack would read" in page and SECRET_TEXT not in page
+    assert _case_reads(app) == []
+    # The request goes to the headteacher, who produces the pack.
+    head = _signed_in(app, people["head"])
+    assert "subject access request is waiting for you" in head.get("/").get_data(as_text=True)
+    listing = head.get("/data-protection/subject-access/referred").get_data(as_text=True)
+    assert "Drew Dpo" in listing and SECRET_TEXT not in listing
+    with app.app_context():
+        referral = db.session.scalars(select(SubjectAccessReferral)).one()
+    pack = post_form(head, f"/data-protection/subject-access/referred/{referral.id}", {}, token_from="/account")
+    assert pack.status_code == 200 and pack.mimetype == "application/pdf"
+    assert SECRET_TEXT in _pdf_text(pack.data)
+    assert [event.actor_user_id for event in _case_reads(app)] == [people["head"].id]
+    # Produced once; the officer never sees it on a list.
+    again = post_form(head, f"/data-protection/subject-access/referred/{referral.id}", {}, token_from="/account")
+    assert again.status_code == 404
+    assert dpo.get("/data-protection/subject-access/referred").status_code == 403
+
+
+def test_an_implicated_officer_cannot_read_the_case_through_the_subjects_pack(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    head = _signed_in(app, people["head"])
+    _implicate(head, case_id, people["dpo"])
+    dpo = _signed_in(app, people["dpo"])
+    response = _pack(dpo, people["subject"])
+    assert response.status_code == 302 and _case_reads(app) == []
+
+
+def test_a_referred_pack_goes_to_the_chair_when_the_headteacher_is_named_too(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people, subject="dpo")
+    head = _signed_in(app, people["head"])
+    _implicate(head, case_id, people["head"])  # the case moves to the chair
+    _pack(_signed_in(app, people["dpo"]), people["dpo"])
+    assert "Drew Dpo" not in head.get("/data-protection/subject-access/referred").get_data(as_text=True)
+    with app.app_context():
+        referral = db.session.scalars(select(SubjectAccessReferral)).one()
+    assert (
+        post_form(
+            head, f"/data-protection/subject-access/referred/{referral.id}", {}, token_from="/account"
+        ).status_code
+        == 404
+    )
+    chair = _signed_in(app, people["chair"])
+    assert "Drew Dpo" in chair.get("/data-protection/subject-access/referred").get_data(as_text=True)
+    pack = post_form(chair, f"/data-protection/subject-access/referred/{referral.id}", {}, token_from="/account")
+    assert SECRET_TEXT in _pdf_text(pack.data)

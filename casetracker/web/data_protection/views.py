@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from casetracker.domain.policy import Actor, is_data_protection_officer
+from casetracker.domain.policy import Actor, is_data_protection_officer, may_produce_referred_packs
 from casetracker.extensions import db
-from casetracker.models import Person
+from casetracker.models import Person, SubjectAccessReferral
 from casetracker.security.access import current_actor, requires
 from casetracker.services import retention
 from casetracker.services import subject_access as subject_access_service
@@ -71,8 +71,6 @@ def lift_legal_hold(hold_id: uuid.UUID) -> Response:
 @requires(is_data_protection_officer, recent_sign_in=True)
 def subject_access() -> str | Response:
     """A subject access request: everything held about a person, for review before disclosure."""
-    from casetracker.pdf import subject_access as renderer
-
     form = SubjectAccessForm()
     people = db.session.scalars(select(Person).order_by(Person.full_name)).all()
     form.person.choices = [
@@ -80,9 +78,47 @@ def subject_access() -> str | Response:
         *(SelectChoice(str(p.id), f"{p.full_name}, {p.job_title}" if p.job_title else p.full_name) for p in people),
     ]
     if form.validate_on_submit():
-        pack = subject_access_service.build_pack(_actor(), uuid.UUID(form.person.data or ""))
-        response = Response(renderer.render(pack), mimetype="application/pdf")
-        response.headers["Content-Disposition"] = 'attachment; filename="subject-access-pack.pdf"'
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        outcome = subject_access_service.request_pack(_actor(), uuid.UUID(form.person.data or ""))
+        if isinstance(outcome, SubjectAccessReferral):
+            flash(
+                "You are named in a case this pack would read, so you cannot produce it yourself. We have asked "
+                "the headteacher, or the chair of governors if the headteacher is named too, to produce it.",
+                "important",
+            )
+            return redirect(url_for("data_protection.subject_access"))
+        return _pack_download(outcome)
     return render_template("data_protection/subject_access.html", title="Subject access", form=form)
+
+
+def _pack_download(pack: subject_access_service.SubjectAccessPack) -> Response:
+    from casetracker.pdf import subject_access as renderer
+
+    response = Response(renderer.render(pack), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'attachment; filename="subject-access-pack.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/subject-access/referred")
+@requires(may_produce_referred_packs, recent_sign_in=True)
+def referred_requests() -> str:
+    """Subject access requests the data-protection officer could not produce, for a second office-holder."""
+    return render_template(
+        "data_protection/referred_requests.html",
+        title="Subject access requests referred to you",
+        referrals=subject_access_service.referrals_for(_actor()),
+        form=SubmitOnlyForm(),
+    )
+
+
+@bp.post("/subject-access/referred/<uuid:referral_id>")
+@requires(may_produce_referred_packs, recent_sign_in=True)
+def produce_referred(referral_id: uuid.UUID) -> Response:
+    if not SubmitOnlyForm().validate_on_submit():
+        flash("Something went wrong: try again.", "important")
+        return redirect(url_for("data_protection.referred_requests"))
+    try:
+        pack = subject_access_service.produce_referred(_actor(), referral_id)
+    except LookupError:
+        abort(404)
+    return _pack_download(pack)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from casetracker.domain.policy import is_signed_in
 from casetracker.extensions import db
 from casetracker.security.access import current_actor, public, requires
+from casetracker.services import subject_access
 
 bp = Blueprint("home", __name__)
 
@@ -16,7 +17,11 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @requires(is_signed_in)
 def dashboard() -> str:
-    return render_template("home/dashboard.html", title="Home", actor=current_actor())
+    actor = current_actor()
+    assert actor is not None
+    return render_template(
+        "home/dashboard.html", title="Home", actor=actor, referrals=len(subject_access.referrals_for(actor))
+    )
 
 
 @bp.route("/healthz")
