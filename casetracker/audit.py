@@ -51,6 +51,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "staff.import_rejected": frozenset({"errors"}),
     "office.change_requested": frozenset({"kind", "office", "is_acting"}),
     "office.change_confirmed": frozenset({"kind", "office", "is_acting"}),
+    "office.change_confirmed_by_owner": frozenset({"kind", "office", "is_acting"}),
     "office.change_rejected": frozenset({"kind", "office"}),
     "office.change_cancelled": frozenset({"kind", "office"}),
     "office.changed_at_once": frozenset({"kind", "office", "is_acting"}),

@@ -17,6 +17,7 @@ class Actor:
     person_id: uuid.UUID
     roles: frozenset[Role] = field(default_factory=frozenset)
     offices: frozenset[Office] = field(default_factory=frozenset)
+    collaborates: bool = False  # a collaborator on a case that still exists
 
     @property
     def holds_safeguarding_office(self) -> bool:
@@ -24,8 +25,9 @@ class Actor:
 
     @property
     def needs_two_factor(self) -> bool:
-        """Two-factor is mandatory for office-holders and administrators."""
-        return bool(self.offices) or Role.ADMINISTRATOR in self.roles
+        """Two-factor is mandatory for office-holders, administrators and everyone who can see a
+        case, collaborators included (a password alone must never open criminal-offence data)."""
+        return bool(self.offices) or Role.ADMINISTRATOR in self.roles or self.collaborates
 
 
 def is_administrator(actor: Actor) -> bool:
@@ -57,6 +59,30 @@ class TwoPersonRequest:
 
     requested_by_user_id: uuid.UUID
     target_person_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class AccountReach:
+    """What an account can reach, as the two-person rule on changes to its sign-in sees it."""
+
+    holds_or_awaits_office: bool = False
+    collaborates: bool = False  # can see a case's content
+    reports_an_open_case: bool = False  # can see a reporter's page with the case manager's messages
+
+    @property
+    def is_protected(self) -> bool:
+        return self.holds_or_awaits_office or self.collaborates or self.reports_an_open_case
+
+
+def change_needs_second_person(*, changes_an_office: bool, changes_email: bool, reach: AccountReach) -> bool:
+    """Which changes the administrator cannot make alone (security review of December 2026,
+    findings 1 and 7). Appointing to or ending any office, the deputy DSL's included. Any change of
+    sign-in email: it takes effect only when a second office-holder confirms it, or the person
+    does from their old address, so an administrator cannot move an account to a mailbox they
+    read. A two-factor reset of any account that can see a case or a reporter's page."""
+    if changes_an_office or changes_email:
+        return True
+    return reach.is_protected
 
 
 def can_confirm(actor: Actor, request: TwoPersonRequest) -> bool:

@@ -53,6 +53,9 @@ class User(Base):
     locked_until: Mapped[dt.datetime | None]
     last_sign_in_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # When the sign-in email changed or two-factor was reset: a case manager is shown this for a
+    # collaborator whose sign-in changed after they were added (an account taken over?).
+    sign_in_changed_at: Mapped[dt.datetime | None]
 
     person: Mapped[Person] = relationship(back_populates="user")
     role_grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan")

@@ -71,7 +71,15 @@ def current_offices(person_id: Any) -> frozenset[Office]:
 
 def actor_for(user: User) -> Actor:
     """A user account as the domain rules see it, with the offices its person holds now."""
-    return Actor(user_id=user.id, person_id=user.person_id, roles=user.roles, offices=current_offices(user.person_id))
+    from casetracker.services.case_access import collaborates_on_a_case
+
+    return Actor(
+        user_id=user.id,
+        person_id=user.person_id,
+        roles=user.roles,
+        offices=current_offices(user.person_id),
+        collaborates=collaborates_on_a_case(user.id),
+    )
 
 
 def current_actor() -> Actor | None:

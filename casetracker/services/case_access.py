@@ -53,6 +53,17 @@ def relations_to(actor: Actor, cases: list[Case]) -> dict[uuid.UUID, CaseRelatio
     }
 
 
+def collaborates_on_a_case(user_id: uuid.UUID) -> bool:
+    """Whether the account can see any case as a collaborator (it must then use two-factor)."""
+    found = db.session.scalar(
+        select(CaseCollaborator.id)
+        .join(Case, Case.id == CaseCollaborator.case_id)
+        .where(CaseCollaborator.user_id == user_id, CaseCollaborator.removed_at.is_(None), Case.destroyed_at.is_(None))
+        .limit(1)
+    )
+    return found is not None
+
+
 def relation_to(actor: Actor, case: Case) -> CaseRelation:
     return relations_to(actor, [case])[case.id]
 

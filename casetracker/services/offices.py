@@ -8,22 +8,42 @@ from the command line is the one way round it (whoever runs the server already c
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from flask import url_for
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from casetracker import audit
 from casetracker.clock import utcnow
-from casetracker.domain.people import SAFEGUARDING_OFFICES, Office
-from casetracker.domain.policy import Actor, TwoPersonRequest, can_confirm, is_administrator
+from casetracker.domain.people import Office
+from casetracker.domain.policy import (
+    AccountReach,
+    Actor,
+    TwoPersonRequest,
+    can_confirm,
+    change_needs_second_person,
+    is_administrator,
+)
 from casetracker.extensions import db
-from casetracker.models import ConfirmationRequest, OfficeHolding, PasswordResetToken, Person, RecoveryCode, User
+from casetracker.keystore import keyring
+from casetracker.models import (
+    Case,
+    ConfirmationRequest,
+    OfficeHolding,
+    PasswordResetToken,
+    Person,
+    RecoveryCode,
+    Report,
+    User,
+)
 from casetracker.security.sessions import revoke_user_sessions
+from casetracker.services.case_access import collaborates_on_a_case
 from casetracker.services.notifications import absolute_url, send_email
 from casetracker.services.school import require_school
 
@@ -217,11 +237,30 @@ class NewRequest:
 
 
 def needs_second_person(kind: RequestKind, office: Office | None, target_person_id: uuid.UUID) -> bool:
-    if kind in (RequestKind.APPOINT, RequestKind.END):
-        return office in SAFEGUARDING_OFFICES
-    # Someone waiting to be appointed counts as an office-holder already: otherwise their email
-    # and two-factor could be changed alone just before the appointment is confirmed.
-    return holds_any_office(target_person_id) or awaiting_appointment(target_person_id)
+    return change_needs_second_person(
+        changes_an_office=kind in (RequestKind.APPOINT, RequestKind.END),
+        changes_email=kind is RequestKind.CHANGE_EMAIL,
+        reach=reach_of(target_person_id),
+    )
+
+
+def reach_of(person_id: uuid.UUID) -> AccountReach:
+    """What the person's account can reach. Someone waiting to be appointed counts as an
+    office-holder already: otherwise their sign-in could be changed alone just before the
+    appointment is confirmed."""
+    user = db.session.scalars(select(User).where(User.person_id == person_id)).first()
+    index = keyring().blind_index(person_id)
+    reports_open = db.session.scalar(
+        select(Report.id)
+        .join(Case, Case.id == Report.case_id)
+        .where(Report.reporter_index == index, Case.status.not_in(("closed", "destroyed")), Case.destroyed_at.is_(None))
+        .limit(1)
+    )
+    return AccountReach(
+        holds_or_awaits_office=holds_any_office(person_id) or awaiting_appointment(person_id),
+        collaborates=user is not None and collaborates_on_a_case(user.id),
+        reports_an_open_case=reports_open is not None,
+    )
 
 
 def awaiting_appointment(person_id: uuid.UUID) -> bool:
@@ -348,13 +387,67 @@ def request_change(actor: Actor, new: NewRequest) -> ConfirmationRequest | None:
     if needs_second_person(checked.kind, checked.office, checked.target.id):
         db.session.commit()
         _tell_office_holders(
-            "A change to who holds a safeguarding office, or to an office-holder's sign-in, "
-            "is waiting for another office-holder to confirm it."
+            "A change to who holds an office, or to someone's sign-in, is waiting for another office-holder "
+            "to confirm it."
         )
+        if checked.kind is RequestKind.CHANGE_EMAIL and checked.target.user is not None:
+            _ask_owner_to_confirm(request, checked.target.user.email)
         return request
     notices = _carry_out_and_commit(request, actor, event="office.changed_at_once", details=details)
     _send(notices)
     return None
+
+
+# A change of sign-in email confirmed by its owner, from the old address -------------------------
+
+# How long the owner's link works: the request waits for an office-holder after that.
+OWNER_LINK_DAYS = 7
+_OWNER_LINK_SALT = "casetracker-email-change"
+
+
+def _owner_link_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_OWNER_LINK_SALT)
+
+
+def _ask_owner_to_confirm(request: ConfirmationRequest, old_email: str) -> None:
+    """The old address gets a link to confirm the change: only its owner reads it (not the
+    administrator who asked), so the change cannot move an account to a mailbox they read."""
+    token = _owner_link_serializer().dumps({"request": str(request.id), "old": old_email.lower()})
+    link = absolute_url(url_for("auth.confirm_email_change", token=token))
+    send_email(
+        old_email,
+        "Casetracker: confirm the change to your sign-in email address",
+        "The system administrator has asked to change the email address you use to sign in to Casetracker. "
+        f"If you asked for this, confirm it here within {OWNER_LINK_DAYS} days: {link}\n\n"
+        "If you did not, ignore this email and tell your headteacher or designated safeguarding lead now.",
+    )
+
+
+def email_change_for_owner(token: str) -> ConfirmationRequest | None:
+    """The pending email change the owner's link names, if it still can be confirmed with it."""
+    try:
+        data = _owner_link_serializer().loads(token)
+        request = db.session.get(ConfirmationRequest, uuid.UUID(str(data["request"])))
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if request is None or request.status != RequestStatus.PENDING.value or request.kind != RequestKind.CHANGE_EMAIL:
+        return None
+    user = request.target_person.user
+    if user is None or not user.is_active or user.email.lower() != str(data.get("old", "")):
+        return None
+    if request.requested_at < utcnow() - dt.timedelta(days=OWNER_LINK_DAYS):
+        return None
+    return request
+
+
+def confirm_own_email_change(request: ConfirmationRequest) -> None:
+    """The owner confirms, from their old address, the change the administrator asked for."""
+    user = request.target_person.user
+    assert user is not None  # email_change_for_owner checked it
+    owner = Actor(user.id, user.person_id, user.roles)
+    details = {"kind": request.kind, "office": None, "is_acting": False}
+    notices = _carry_out_and_commit(request, owner, event="office.change_confirmed_by_owner", details=details)
+    _send(notices)
 
 
 def confirm_request(actor: Actor, request: ConfirmationRequest) -> None:
@@ -461,6 +554,7 @@ def _carry_out(request: ConfirmationRequest, *, decided_by: Actor) -> list[tuple
         if kind is RequestKind.RESET_TWO_FACTOR:
             user.totp_secret = None
             user.totp_last_step = None
+            user.sign_in_changed_at = now
             # A lost or stolen device's recovery codes go with it.
             db.session.execute(
                 update(RecoveryCode)
@@ -478,6 +572,7 @@ def _carry_out(request: ConfirmationRequest, *, decided_by: Actor) -> list[tuple
             old_email = user.email
             user.email = email
             user.person.email = email
+            user.sign_in_changed_at = now
             # A reset link sent to the old address must not work any more.
             db.session.execute(
                 update(PasswordResetToken)

@@ -23,7 +23,7 @@ from casetracker.models import (
     WebSession,
 )
 from casetracker.security.access import current_offices
-from casetracker.services import declarations, offices
+from casetracker.services import declarations, offices, reporter_view
 from casetracker.services.offices import NewRequest, OfficeError, RequestKind
 from casetracker.services.school import require_school
 from tests.conftest import make_user
@@ -149,12 +149,17 @@ def test_confirming_tells_the_outgoing_holder_too(app: Flask, school: dict[str, 
     assert {school["head"].email, school["teacher"].email, school["chair"].email} <= told
 
 
-def test_deputy_dsl_appointment_happens_at_once(app: Flask, school: dict[str, User]) -> None:
-    admin = actor_for(school["admin"])
-    assert appoint(admin, school["teacher"].person_id, Office.DEPUTY_DSL) is None
-    assert holder_of(Office.DEPUTY_DSL) == ["Dee Deputy", "Tom Teacher"]  # deputies are many
-    assert len(events("office.changed_at_once")) == 1
-    assert app.extensions["outbox"] == []
+def test_a_deputy_dsl_appointment_waits_for_a_second_office_holder(app: Flask, school: dict[str, User]) -> None:
+    """Finding 7 of the December 2026 review: deputies are safeguarding roles, and reporters are told
+    to call them in an emergency, so the administrator cannot appoint one alone."""
+    admin, chair = actor_for(school["admin"]), actor_for(school["chair"])
+    request = appoint(admin, school["admin"].person_id, Office.DEPUTY_DSL)
+    assert request is not None and holder_of(Office.DEPUTY_DSL) == ["Dee Deputy"]
+    assert events("office.changed_at_once") == []
+    with app.test_request_context():
+        assert reporter_view.safeguarding_contacts().deputies == ["Dee Deputy"]
+    offices.confirm_request(chair, request)
+    assert holder_of(Office.DEPUTY_DSL) == ["Ava Admin", "Dee Deputy"]  # deputies are many
 
 
 def test_only_an_administrator_asks_for_changes(app: Flask, school: dict[str, User]) -> None:
@@ -224,11 +229,11 @@ def test_ending_a_safeguarding_office_waits_and_the_office_comes_from_the_holdin
     assert holder_of(Office.HEADTEACHER) == []
 
 
-def test_ending_a_deputy_dsl_happens_at_once(app: Flask, school: dict[str, User]) -> None:
+def test_ending_a_deputy_dsl_waits_for_a_second_office_holder(app: Flask, school: dict[str, User]) -> None:
     holding = offices.current_holdings(Office.DEPUTY_DSL)[0]
-    assert (
-        offices.request_change(actor_for(school["admin"]), NewRequest(RequestKind.END, holding_id=holding.id)) is None
-    )
+    request = offices.request_change(actor_for(school["admin"]), NewRequest(RequestKind.END, holding_id=holding.id))
+    assert request is not None and holder_of(Office.DEPUTY_DSL) == ["Dee Deputy"]
+    offices.confirm_request(actor_for(school["chair"]), request)
     assert holder_of(Office.DEPUTY_DSL) == []
 
 
@@ -288,13 +293,20 @@ def test_an_email_already_in_the_directory_is_refused(app: Flask, school: dict[s
     assert error.value.field == "new_email"
 
 
-def test_an_ordinary_accounts_email_changes_at_once(app: Flask, school: dict[str, User]) -> None:
+def test_an_ordinary_accounts_email_waits_for_its_owner_or_a_second_office_holder(
+    app: Flask, school: dict[str, User]
+) -> None:
+    """Finding 1: no account's sign-in email moves to a mailbox the administrator reads, alone."""
     teacher = school["teacher"]
-    result = offices.request_change(
-        actor_for(school["admin"]),
-        NewRequest(RequestKind.CHANGE_EMAIL, target_person_id=teacher.person_id, new_email="tom@larkrise.example"),
-    )
-    assert result is None
+    old_email = teacher.email
+    with app.test_request_context():
+        request = offices.request_change(
+            actor_for(school["admin"]),
+            NewRequest(RequestKind.CHANGE_EMAIL, target_person_id=teacher.person_id, new_email="tom@larkrise.example"),
+        )
+    assert request is not None
+    assert db.session.get(User, teacher.id).email == old_email  # type: ignore[union-attr]
+    offices.confirm_request(actor_for(school["chair"]), request)
     assert db.session.get(User, teacher.id).email == "tom@larkrise.example"  # type: ignore[union-attr]
 
 

@@ -32,7 +32,7 @@ def school(app: Flask) -> dict[str, User]:
         "reporter": make_user(app, "Rae Reporter"),
         "subject": make_user(app, "Sid Subject"),
         "implicated": make_user(app, "Ivo Implicated"),
-        "collaborator": make_user(app, "Col Laborator"),
+        "collaborator": make_user(app, "Col Laborator", two_factor=True),  # everyone who sees a case uses it
         "stranger": make_user(app, "Sten Stranger"),
         "deactivated": make_user(app, "Dee Activated"),
     }

@@ -95,7 +95,7 @@ def test_no_one_else_is_offered_a_correction(app: Flask, who: str) -> None:
     case_id, entries, _ = build(app, closed=who != "collaborator")
     viewer = head
     if who == "collaborator":
-        viewer = make_user(app, "Cal Collaborator")
+        viewer = make_user(app, "Cal Collaborator", two_factor=True)
         with app.app_context():
             db.session.add(CaseCollaborator(case_id=case_id, user_id=viewer.id, added_by_id=head.id))
             db.session.commit()

@@ -62,6 +62,8 @@ from casetracker.models import (
     OfficeHolding,
     Person,
     RelationshipDeclaration,
+    School,
+    SubjectAccessReferral,
     TermDate,
     User,
 )
@@ -650,6 +652,36 @@ class World:
                 self.reset_token = match.group(1)
         return self.reset_token
 
+    def email_change_link(self) -> str:
+        """The token in the link an email change sends to the old address (a fresh change each time)."""
+        with self.app.test_request_context():
+            new = offices.NewRequest(
+                kind=offices.RequestKind.CHANGE_EMAIL,
+                target_person_id=self.person("moving"),
+                new_email=f"mo.{uuid.uuid4().hex[:8]}@larkrise.example",
+            )
+            assert offices.request_change(self.actor("admin"), new) is not None
+            message = self.app.extensions["outbox"][-1]
+            match = re.search(r"/confirm-email-change/([A-Za-z0-9_.-]+)", message.get_content())
+            assert match
+            return match.group(1)
+
+    def referral(self) -> uuid.UUID:
+        """A subject access request referred to a second office-holder, waiting for its pack."""
+        with self.app.app_context():
+            waiting = select(SubjectAccessReferral.id).where(SubjectAccessReferral.produced_at.is_(None))
+            found = db.session.scalar(waiting)
+            if found is None:
+                school_id = db.session.scalar(select(School.id))
+                assert school_id is not None
+                referral = SubjectAccessReferral(
+                    school_id=school_id, person_id=self.person("teacher"), requested_by_id=self.users["dpo"].id
+                )
+                db.session.add(referral)
+                db.session.commit()
+                found = referral.id
+            return found
+
     def receipt(self) -> str:
         """The receipt code of an anonymous whistleblowing concern."""
         if not self.receipt_code:
@@ -718,6 +750,7 @@ def build_world(app: Flask) -> World:
         "subject": make_user(app, "Sid Subject"),
         "governor": make_user(app, "Gwen Governor", roles=(Role.GOVERNOR,)),
         "dpo": make_user(app, "Dev Dpo", office=Office.DATA_PROTECTION_OFFICER),
+        "moving": make_user(app, "Mo Moving"),
     }
     with app.app_context():
         person = people.add_person(
@@ -789,6 +822,7 @@ SCENARIOS: dict[str, Scenario] = {
     "auth.sign_in": Scenario(None),
     "auth.forgot_password": Scenario(None, taken=("Check your email",)),
     "auth.reset_password": Scenario(None, arguments={"token": (World.token,)}),
+    "auth.confirm_email_change": Scenario(None, arguments={"token": (World.email_change_link,)}),
     "auth.two_factor": Scenario("secured", pending=True),
     "auth.recovery_code": Scenario("secured", pending=True),
     "auth.set_up_two_factor": Scenario("chair", pending=True),
@@ -861,6 +895,9 @@ SCENARIOS: dict[str, Scenario] = {
     "cases.destroy_case": Scenario("head", arguments={"case_id": (World.case,)}),
     "data_protection.legal_holds": Scenario("dpo"),
     "data_protection.subject_access": Scenario("dpo"),
+    "data_protection.produce_referred": Scenario(
+        "head", form_page="/data-protection/subject-access/referred", arguments={"referral_id": (World.referral,)}
+    ),
     "data_protection.lift_legal_hold": Scenario(
         "dpo", form_page="/data-protection/legal-holds", arguments={"hold_id": (World.hold,)}
     ),

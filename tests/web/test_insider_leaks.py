@@ -8,6 +8,7 @@ by the headteacher.
 from __future__ import annotations
 
 import io
+import re
 import uuid
 
 from flask import Flask
@@ -17,9 +18,9 @@ from sqlalchemy import select
 
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
-from casetracker.models import AuditEvent, Case, Message, Report, SubjectAccessReferral, User
+from casetracker.models import AuditEvent, Case, ConfirmationRequest, Message, Report, SubjectAccessReferral, User
 from casetracker.services import reporting
-from tests.conftest import post_form, sign_in
+from tests.conftest import PASSWORD, make_user, post_form, sign_in
 from tests.services.test_reporting import actor_of
 from tests.web.test_case_pages import SECRET_TEXT, file_case, school
 
@@ -236,3 +237,96 @@ def test_a_referred_pack_goes_to_the_chair_when_the_headteacher_is_named_too(app
     assert "Drew Dpo" in chair.get("/data-protection/subject-access/referred").get_data(as_text=True)
     pack = post_form(chair, f"/data-protection/subject-access/referred/{referral.id}", {}, token_from="/account")
     assert SECRET_TEXT in _pdf_text(pack.data)
+
+
+# Finding 1: the administrator cannot take over an account that can see a case ------------------
+
+
+def _credentials(admin: FlaskClient, user: User, data: dict[str, str]):
+    return post_form(admin, f"/admin/people/{user.person_id}/credentials", data)
+
+
+def _email_of(app: Flask, user: User) -> str:
+    with app.app_context():
+        found = db.session.get(User, user.id)
+        assert found is not None
+        return found.email
+
+
+def test_the_administrator_alone_cannot_move_a_collaborators_sign_in_to_their_own_mailbox(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    _add_collaborator(_signed_in(app, people["head"]), case_id, people["collaborator"])
+    admin = _signed_in(app, people["admin"])
+    app.extensions["outbox"].clear()
+    response = _credentials(admin, people["collaborator"], {"kind": "change_email", "new_email": "evil@evil.example"})
+    assert response.status_code == 302
+    assert _email_of(app, people["collaborator"]) == people["collaborator"].email
+    # A reset link for the new address goes nowhere: no account has it.
+    post_form(app.test_client(), "/forgot-password", {"email": "evil@evil.example"})
+    assert not [mail for mail in app.extensions["outbox"] if "evil@evil.example" in str(mail["To"])]
+    # Nor can they reset its two-factor alone.
+    assert _credentials(admin, people["collaborator"], {"kind": "reset_two_factor"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(User, people["collaborator"].id).totp_secret == people["collaborator"].totp_secret
+        kinds = sorted(r.kind for r in db.session.scalars(select(ConfirmationRequest)))
+    assert kinds == ["change_email", "reset_two_factor"]
+
+
+def test_a_reporters_two_factor_reset_and_email_change_wait_for_a_second_office_holder(app: Flask) -> None:
+    people = school(app)
+    file_case(app, people)
+    with app.app_context():
+        db.session.get(User, people["reporter"].id).totp_secret = "JBSWY3DPEHPK3PXP"
+        db.session.commit()
+    admin = _signed_in(app, people["admin"])
+    _credentials(admin, people["reporter"], {"kind": "reset_two_factor"})
+    _credentials(admin, people["reporter"], {"kind": "change_email", "new_email": "rae@evil.example"})
+    with app.app_context():
+        user = db.session.get(User, people["reporter"].id)
+        assert user.totp_secret == "JBSWY3DPEHPK3PXP" and user.email == people["reporter"].email
+
+
+def test_the_owner_confirms_an_email_change_from_their_old_address(app: Flask) -> None:
+    people = school(app)
+    admin = _signed_in(app, people["admin"])
+    app.extensions["outbox"].clear()
+    _credentials(admin, people["stranger"], {"kind": "change_email", "new_email": "sten.new@larkrise.example"})
+    (to_owner,) = [mail for mail in app.extensions["outbox"] if people["stranger"].email in str(mail["To"])]
+    match = re.search(r"/confirm-email-change/([A-Za-z0-9_.-]+)", to_owner.get_content())
+    assert match
+    owner = app.test_client()
+    link = f"/confirm-email-change/{match.group(1)}"
+    assert "sten.new@larkrise.example" in owner.get(link).get_data(as_text=True)
+    assert post_form(owner, link, {}).status_code == 302
+    assert _email_of(app, people["stranger"]) == "sten.new@larkrise.example"
+    assert owner.get(link).status_code == 404  # the link works once
+    assert app.test_client().get("/confirm-email-change/forged.token").status_code == 404
+
+
+def test_a_collaborator_must_use_two_factor(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    helper = make_user(app, "Hal Helper")  # no two-factor yet
+    client = _signed_in(app, helper)
+    _add_collaborator(_signed_in(app, people["head"]), case_id, helper)
+    # Signed in with a password alone: signed out at once, and asked to set up two-factor.
+    assert client.get(f"/cases/{case_id}").status_code == 302
+    response = post_form(client, "/sign-in", {"email": helper.email, "password": PASSWORD})
+    assert "/sign-in/set-up-two-factor" in response.headers["Location"]
+    assert client.get(f"/cases/{case_id}").status_code == 302
+
+
+def test_the_case_manager_sees_when_a_collaborators_sign_in_changed_after_they_were_added(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    head = _signed_in(app, people["head"])
+    _add_collaborator(head, case_id, people["collaborator"])
+    assert "Sign-in changed" not in head.get(f"/cases/{case_id}").get_data(as_text=True)
+    _credentials(_signed_in(app, people["admin"]), people["collaborator"], {"kind": "reset_two_factor"})
+    with app.app_context():
+        request = db.session.scalars(select(ConfirmationRequest)).one()
+    dsl = _signed_in(app, people["dsl"])
+    assert post_form(dsl, f"/office-changes/{request.id}/confirm", {}, token_from="/account").status_code == 302
+    page = head.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "Sign-in changed" in page and "Check with them that it was them" in page

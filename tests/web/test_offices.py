@@ -188,20 +188,21 @@ def test_acting_holder_covers_an_absence(app: Flask, people: dict[str, User]) ->
     assert "Tom Teacher" in page and "Acting holder" in page
 
 
-def test_deputy_dsl_appointment_happens_at_once(app: Flask, people: dict[str, User]) -> None:
+def test_the_administrator_cannot_make_themself_deputy_dsl_alone(app: Flask, people: dict[str, User]) -> None:
+    """Finding 7: a deputy DSL is named to every reporter as the person to tell in an emergency."""
     admin = signed_in(app, people["admin"])
-    app.extensions["outbox"].clear()
-    response = appoint(admin, people["teacher"], Office.DEPUTY_DSL)
+    response = appoint(admin, people["admin"], Office.DEPUTY_DSL)
     assert response.status_code == 302
-    assert "Appointment made" in admin.get("/admin/offices").get_data(as_text=True)
-    assert current_holders(app, Office.DEPUTY_DSL) == [people["teacher"].person_id]
-    assert app.extensions["outbox"] == []
-
-    with app.app_context():
-        holding_id = db.session.scalar(select(OfficeHolding.id).where(OfficeHolding.office == "deputy_dsl"))
-    response = post_form(admin, f"/admin/offices/{holding_id}/end", {}, token_from="/admin/offices")
-    assert response.status_code == 302
+    assert "waiting for another office-holder to confirm it" in admin.get("/admin/offices").get_data(as_text=True)
     assert current_holders(app, Office.DEPUTY_DSL) == []
+    reporter = signed_in(app, people["teacher"])
+    assert "Ava Admin" not in reporter.get("/report/immediate-danger").get_data(as_text=True)
+
+    dsl = signed_in(app, people["dsl"])
+    request = only_pending_request(app)
+    assert post_form(dsl, f"/office-changes/{request.id}/confirm", {}, token_from="/account").status_code == 302
+    assert current_holders(app, Office.DEPUTY_DSL) == [people["admin"].person_id]
+    assert "Ava Admin" in reporter.get("/report/immediate-danger").get_data(as_text=True)  # confirmed now
 
 
 def test_ending_a_safeguarding_office_waits_for_confirmation(app: Flask, people: dict[str, User]) -> None:

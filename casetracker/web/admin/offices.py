@@ -24,6 +24,10 @@ from casetracker.web.admin.offices_forms import (
 )
 from casetracker.web.admin.views import bp
 
+EMAIL_WAITING = (
+    "The new email address works only once they confirm it from their current address (we have emailed them "
+    "a link), or another office-holder confirms it. We have emailed every office-holder, without any details."
+)
 WAITING = (
     "This change is waiting for another office-holder to confirm it. "
     "We have emailed every office-holder to tell them, without any details."
@@ -137,6 +141,8 @@ def request_credential_change(person_id: uuid.UUID) -> str | Response:
         else:
             if pending is None:
                 flash("Change made. They have been signed out and told by email.", "success")
+            elif new.kind is offices.RequestKind.CHANGE_EMAIL:
+                flash(EMAIL_WAITING, "important")
             else:
                 flash(WAITING, "important")
             return redirect(url_for("admin.list_offices"))
@@ -145,5 +151,5 @@ def request_credential_change(person_id: uuid.UUID) -> str | Response:
         title="Change how someone signs in",
         form=form,
         person=person,
-        holds_office=offices.holds_any_office(person.id),
+        protected=offices.reach_of(person.id).is_protected,
     )

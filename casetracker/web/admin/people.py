@@ -254,7 +254,11 @@ def reset_two_factor(person_id: uuid.UUID) -> str | Response:
                     "success",
                 )
             else:
-                flash("This person holds an office: another office-holder must confirm the reset.", "important")
+                flash(
+                    "This person holds an office, helps with a case or follows a concern they raised: "
+                    "another office-holder must confirm the reset.",
+                    "important",
+                )
             return redirect(url_for("admin.show_person", person_id=person.id))
     except people.PeopleError as error:
         db.session.rollback()

@@ -11,6 +11,7 @@ from casetracker.extensions import limiter
 from casetracker.models import User
 from casetracker.security import two_factor as totp
 from casetracker.security.access import actor_for, current_actor, is_safe_next, public, requires
+from casetracker.services import offices
 from casetracker.services import sign_in as service
 from casetracker.services.school import current_school
 from casetracker.web.auth.forms import (
@@ -228,6 +229,28 @@ def reset_password(token: str) -> str | Response:
         flash("Your password has been changed. Sign in with your new password.", "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/reset_password.html", form=form, title="Choose a new password")
+
+
+@bp.route("/confirm-email-change/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def confirm_email_change(token: str) -> str | Response:
+    """The link sent to the old address: its owner confirms a change the administrator asked for."""
+    change = offices.email_change_for_owner(token)
+    if change is None:
+        return render_template("auth/email_change_invalid.html", title="This link no longer works"), 404  # type: ignore[return-value]
+    form = SubmitOnlyForm()
+    if form.validate_on_submit():
+        try:
+            offices.confirm_own_email_change(change)
+        except offices.OfficeError as error:
+            flash(f"{error}.", "important")
+            return redirect(url_for("auth.sign_in"))
+        flash("Your sign-in email address has been changed. Sign in with the new address.", "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template(
+        "auth/confirm_email_change.html", title="Confirm your new sign-in email address", change=change, form=form
+    )
 
 
 @bp.route("/account")
