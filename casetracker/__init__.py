@@ -45,7 +45,7 @@ def create_app(config: type[Config] | None = None, *, check_keys: bool = True) -
     from casetracker import cli, templating
     from casetracker.extensions import csrf, db, limiter, login_manager, migrate
     from casetracker.security import headers, input_guard, passwords
-    from casetracker.security.access import enforce_route_access
+    from casetracker.security.access import audit_case_not_found, enforce_route_access
     from casetracker.security.sessions import DatabaseSessionInterface
     from casetracker.web import errors
 
@@ -84,6 +84,7 @@ def create_app(config: type[Config] | None = None, *, check_keys: bool = True) -
 
     input_guard.init_app(app)
     app.before_request(enforce_route_access)
+    app.after_request(audit_case_not_found)
     headers.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -62,6 +62,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "term_date.added": frozenset(),
     "term_date.removed": frozenset(),
     "access.denied": frozenset({"endpoint"}),
+    "access.probing_alerted": frozenset({"refused"}),
     "keys.rotated": frozenset(),
     "keys.retired": frozenset(),
     "backup.created": frozenset({"engine"}),

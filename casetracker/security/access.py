@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from casetracker.clock import utcnow
@@ -127,6 +128,23 @@ def enforce_route_access() -> Response | None:
     if access.needs_recent_sign_in and not has_recent_sign_in():
         return redirect(url_for("auth.confirm_identity", next=_safe_next()))
     return None
+
+
+def audit_case_not_found(response: Response) -> Response:
+    """A 404 on a page that names a case is audited (services.probing): a case one may not see
+    answers exactly as a missing one, but the trail shows who went looking."""
+    rule = request.url_rule
+    if response.status_code == 404 and rule is not None and "case_id" in rule.arguments:
+        actor = current_actor()
+        if actor is not None:
+            from casetracker.services.probing import record_case_not_found
+
+            try:
+                record_case_not_found(actor.user_id, request.endpoint or "")
+            except SQLAlchemyError:
+                db.session.rollback()
+                current_app.logger.exception("could not audit a refused case page")
+    return response
 
 
 def _safe_next() -> str:

@@ -330,3 +330,37 @@ def test_the_case_manager_sees_when_a_collaborators_sign_in_changed_after_they_w
     assert post_form(dsl, f"/office-changes/{request.id}/confirm", {}, token_from="/account").status_code == 302
     page = head.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "Sign-in changed" in page and "Check with them that it was them" in page
+
+
+# Finding 15: looking for a case one may not see is audited, and many looks alert the officer ----
+
+
+def test_the_subject_probing_the_case_about_them_is_audited_and_alerts_the_officer(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people, subject="head")  # routed to the chair
+    with app.app_context():
+        reference = db.session.get(Case, case_id).reference
+    head = _signed_in(app, people["head"])
+    app.extensions["outbox"].clear()
+    urls = [f"/cases/{case_id}", f"/cases/{case_id}/export", f"/cases/{case_id}/history", f"/cases/{uuid.uuid4()}"]
+    for url in urls:
+        assert head.get(url).status_code == 404
+    with app.app_context():
+        refused = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.denied")))
+        assert [event.details["endpoint"] for event in refused] == [
+            "cases.show_case",
+            "cases.export_chronology",
+            "cases.access_history",
+            "cases.show_case",
+        ]
+        assert all(event.case_id is None and event.actor_user_id == people["head"].id for event in refused)
+        assert all(str(case_id) not in str(event.details) + str(event.object_id) for event in refused)
+    assert app.extensions["outbox"] == []  # a few looks are not an alert
+
+    for _ in range(10):
+        head.get(f"/cases/{case_id}")
+    alerts = [mail for mail in app.extensions["outbox"] if people["dpo"].email in str(mail["To"])]
+    assert len(alerts) == 1  # once in the hour, however many more
+    text = alerts[0].get_content()
+    assert "Hattie Head" in text and reference not in text and str(case_id) not in text
+    assert SECRET_TEXT not in text
