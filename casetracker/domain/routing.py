@@ -6,8 +6,10 @@ relationship with the subject or with someone implicated). Under the "DSL" low-l
 the DSL is also passed over when the headteacher is the subject or implicated: KCSIE sends a concern
 about the head to the chair, not to staff the head manages (R3, R4). If no office in the chain is free, the
 case is referred directly to the LADO and the escalation contact holds it when they are only
-conflicted, not the subject or implicated. Callers re-run `route` whenever an office changes hands
-or someone is added as implicated.
+conflicted, not the subject or implicated. An office covered by an acting holder is passed over when
+its substantive holder is the subject or implicated: nobody runs the case about the person they are
+covering for. Callers re-run `route` whenever an office changes hands, someone declares a close
+relationship or someone is added as implicated.
 """
 
 from __future__ import annotations
@@ -79,6 +81,13 @@ class SchoolOffices:
     school_type: SchoolType
     low_level_concern_route: LowLevelConcernRoute
     holders: Mapping[Office, uuid.UUID] = field(default_factory=dict)
+    # Each single office's substantive holder, whether or not someone is acting for them: a case
+    # about them must not reach the person covering for them.
+    substantive: Mapping[Office, uuid.UUID] = field(default_factory=dict)
+
+    def people_in(self, office: Office) -> frozenset[uuid.UUID]:
+        """Whoever holds the office now: its acting holder and the substantive holder they cover for."""
+        return frozenset(p for p in (self.holders.get(office), self.substantive.get(office)) if p is not None)
 
     def the(self, office: Office) -> str:
         """The office in a sentence, as this school's type calls it: "the proprietor"."""
@@ -92,6 +101,9 @@ class SkipReason(StrEnum):
     IMPLICATED = "implicated"
     CONFLICTED_WITH_SUBJECT = "conflicted_with_subject"
     CONFLICTED_WITH_IMPLICATED = "conflicted_with_implicated"
+    # An acting holder never manages a case about, or implicating, the holder they cover for.
+    COVERING_FOR_SUBJECT = "covering_for_subject"
+    COVERING_FOR_IMPLICATED = "covering_for_implicated"
     # KCSIE: a concern about the headteacher goes to the chair, never to staff the head manages.
     HEADTEACHER_INVOLVED = "headteacher_involved"
 
@@ -105,13 +117,21 @@ class SkipReason(StrEnum):
             SkipReason.CONFLICTED_WITH_IMPLICATED: (
                 "The holder has declared a close relationship with someone implicated"
             ),
+            SkipReason.COVERING_FOR_SUBJECT: "The holder is acting for the subject",
+            SkipReason.COVERING_FOR_IMPLICATED: "The holder is acting for someone implicated",
             SkipReason.HEADTEACHER_INVOLVED: "The headteacher is the subject or implicated",
         }[self]
 
     @property
     def is_sealed_out(self) -> bool:
-        """The subject and anyone implicated may never hold the case, even as a last resort."""
-        return self in {SkipReason.SUBJECT, SkipReason.IMPLICATED}
+        """The subject and anyone implicated may never hold the case, even as a last resort, and
+        nor may whoever is acting for them."""
+        return self in {
+            SkipReason.SUBJECT,
+            SkipReason.IMPLICATED,
+            SkipReason.COVERING_FOR_SUBJECT,
+            SkipReason.COVERING_FOR_IMPLICATED,
+        }
 
 
 class PassedOver(NamedTuple):
@@ -185,6 +205,8 @@ def route(report: RoutingInput, offices: SchoolOffices, relationships: Relations
     for office in chain:
         holder = offices.holders.get(office)
         why = SkipReason.NO_HOLDER if holder is None else why_not_free(holder, report, relationships)
+        if why is None:
+            why = _covering_for_someone_involved(office, report, offices)
         if why is None and office is Office.DSL and _headteacher_is_sealed_out(report, offices):
             why = SkipReason.HEADTEACHER_INVOLVED
         if why is None:
@@ -216,9 +238,22 @@ def needs_rerouting(current_office: Office | None, decision: RoutingDecision) ->
     return current_office != decision.office
 
 
+def _covering_for_someone_involved(office: Office, report: RoutingInput, offices: SchoolOffices) -> SkipReason | None:
+    """An acting holder whose substantive holder is the subject or implicated is passed over: a
+    deputy covering for their head must not run the case about that head."""
+    substantive = offices.substantive.get(office)
+    if substantive is None or substantive == offices.holders.get(office):
+        return None
+    if substantive == report.subject:
+        return SkipReason.COVERING_FOR_SUBJECT
+    if substantive in report.implicated_person_ids:
+        return SkipReason.COVERING_FOR_IMPLICATED
+    return None
+
+
 def _headteacher_is_sealed_out(report: RoutingInput, offices: SchoolOffices) -> bool:
-    head = offices.holders.get(Office.HEADTEACHER)
-    return head is not None and head in {report.subject, *report.implicated_person_ids}
+    """The headteacher, acting or substantive, is the subject or implicated."""
+    return bool(offices.people_in(Office.HEADTEACHER) & {report.subject, *report.implicated_person_ids})
 
 
 def _last_resort(skipped: Iterable[PassedOver]) -> Office | None:
@@ -329,6 +364,13 @@ def _predicate(why: SkipReason, report: RoutingInput, many: bool) -> str:
         return "are implicated" if many else "is implicated"
     if why is SkipReason.HEADTEACHER_INVOLVED:
         return "does not manage concerns involving the headteacher"
+    if why in (SkipReason.COVERING_FOR_SUBJECT, SkipReason.COVERING_FOR_IMPLICATED):
+        # The office's substantive holder is involved; whoever acts for them is passed over with them.
+        acting = "the people acting for them" if many else "the person acting for them"
+        if why is SkipReason.COVERING_FOR_SUBJECT:
+            noun = "allegation" if report.kind is ReportKind.ALLEGATION else "concern"
+            return f"is the subject of the {noun}, and {acting} may not manage it"
+        return f"{'are' if many else 'is'} implicated, and {acting} may not manage it"
     declared = "have declared a close relationship" if many else "has declared a close relationship"
     if why is SkipReason.CONFLICTED_WITH_SUBJECT:
         return f"{declared} with the subject"

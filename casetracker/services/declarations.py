@@ -97,7 +97,12 @@ def declare_relationship(
         object_type="relationship_declaration",
         object_id=declaration.id,
     )
+    # A conflict declared while a case is open moves the case past the declarant at once.
+    from casetracker.services import routing
+
+    moved = routing.reroute_open_cases(actor.user_id)
     db.session.commit()
+    routing.tell_case_managers_of(moved)
     return declaration
 
 

@@ -40,12 +40,21 @@ def effective_holders() -> dict[Office, uuid.UUID]:
     return holders
 
 
+def substantive_holders() -> dict[Office, uuid.UUID]:
+    """Each single office's substantive holder, whether or not someone is acting for them."""
+    rows = db.session.scalars(
+        select(OfficeHolding).where(OfficeHolding.ended_at.is_(None), OfficeHolding.is_acting.is_(False))
+    )
+    return {Office(holding.office): holding.person_id for holding in rows if Office(holding.office).is_single}
+
+
 def school_offices() -> SchoolOffices:
     school = require_school()
     return SchoolOffices(
         school_type=school.type,
         low_level_concern_route=LowLevelConcernRoute(school.low_level_concern_route),
         holders=effective_holders(),
+        substantive=substantive_holders(),
     )
 
 
@@ -148,12 +157,22 @@ def tell_new_case_manager(decision: RoutingDecision) -> None:
         )
 
 
-def reroute_open_cases(actor_user_id: uuid.UUID | None) -> int:
-    """Re-run routing on every open case (an office changed hands, or someone was implicated).
+def tell_case_managers_of(moved: list[RoutingDecision]) -> None:
+    """After cases moved (and the moves are committed): each new case manager is told once, without content."""
+    for office in {decision.office for decision in moved if decision.office is not None}:
+        for email in case_manager_addresses(office):
+            link = absolute_url(url_for("auth.sign_in"))
+            send_email_quietly(email, "Casetracker: something needs your attention", f"Sign in: {link}")
 
-    Cases where the new holder is the subject, implicated or conflicted move down the chain at once.
+
+def reroute_open_cases(actor_user_id: uuid.UUID | None) -> list[RoutingDecision]:
+    """Re-run routing on every open case (an office changed hands, someone declared a close
+    relationship, or someone was implicated). Caller commits, then tells the new case managers.
+
+    Cases where the holder is now the subject, implicated, conflicted or acting for someone involved
+    move down the chain at once. Returns the decisions that moved a case.
     """
-    moved = 0
+    moved: list[RoutingDecision] = []
     for case in db.session.scalars(select(Case).where(Case.status.in_(OPEN_STATUSES), Case.destroyed_at.is_(None))):
         details = case.details or {}
         if "routing_input" not in details:
@@ -163,7 +182,7 @@ def reroute_open_cases(actor_user_id: uuid.UUID | None) -> int:
         if needs_rerouting(current, decision):
             record_decision(case, decision, actor_user_id=actor_user_id, first=False)
             alert_if_no_case_manager(decision)
-            moved += 1
+            moved.append(decision)
     return moved
 
 

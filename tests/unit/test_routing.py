@@ -629,11 +629,119 @@ def test_the_reporter_is_not_sealed_out_of_someone_elses_case() -> None:
     assert route(report, MAINTAINED).office is Office.HEADTEACHER
 
 
-def test_acting_holder_is_routed_to_as_the_office() -> None:
-    """The caller passes the acting head as the headteacher; routing judges that person."""
-    acting = school(headteacher=OTHER)
-    assert route(allegation(HEAD), acting).office is Office.HEADTEACHER
-    assert route(allegation(OTHER), acting).office is Office.CHAIR
+def covered(office: Office, acting: uuid.UUID, **changed: uuid.UUID) -> SchoolOffices:
+    """The school with `acting` covering for the office's substantive holder (who still holds it)."""
+    base = school(**changed)
+    return replace(base, holders={**base.holders, office: acting}, substantive=dict(base.holders))
+
+
+ACTING_HEAD = covered(Office.HEADTEACHER, OTHER)  # OTHER covers for HEAD
+ACTING_CHAIR = covered(Office.CHAIR, OTHER)  # OTHER covers for CHAIR
+
+
+@pytest.mark.parametrize(
+    ("report", "offices", "expected", "skipped"),
+    [
+        # The acting head runs cases as the office does...
+        pytest.param(allegation(TEACHER), ACTING_HEAD, Office.HEADTEACHER, (), id="acting-head-runs-a-case"),
+        # ...but never the case about, or implicating, the head they cover for.
+        pytest.param(
+            allegation(HEAD),
+            ACTING_HEAD,
+            Office.CHAIR,
+            (PassedOver(Office.HEADTEACHER, SkipReason.COVERING_FOR_SUBJECT),),
+            id="about-the-substantive-head",
+        ),
+        pytest.param(
+            allegation(TEACHER, HEAD),
+            ACTING_HEAD,
+            Office.CHAIR,
+            (PassedOver(Office.HEADTEACHER, SkipReason.COVERING_FOR_IMPLICATED),),
+            id="implicating-the-substantive-head",
+        ),
+        # About the acting head themself: passed over as the holder.
+        pytest.param(
+            allegation(OTHER),
+            ACTING_HEAD,
+            Office.CHAIR,
+            (PassedOver(Office.HEADTEACHER, SkipReason.SUBJECT),),
+            id="about-the-acting-head",
+        ),
+        # A low-level concern about the substantive head skips the DSL too (the head is involved).
+        pytest.param(
+            concern(HEAD),
+            ACTING_HEAD,
+            Office.CHAIR,
+            (
+                PassedOver(Office.DSL, SkipReason.HEADTEACHER_INVOLVED),
+                PassedOver(Office.HEADTEACHER, SkipReason.COVERING_FOR_SUBJECT),
+            ),
+            id="concern-about-the-substantive-head",
+        ),
+        # The same for any case-managing office: an acting chair never runs the case about the chair.
+        pytest.param(
+            allegation(HEAD, CHAIR),
+            ACTING_CHAIR,
+            Office.VICE_CHAIR,
+            (
+                PassedOver(Office.HEADTEACHER, SkipReason.SUBJECT),
+                PassedOver(Office.CHAIR, SkipReason.COVERING_FOR_IMPLICATED),
+            ),
+            id="acting-chair-covering-for-an-implicated-chair",
+        ),
+        # Nobody free: the acting escalation contact covering for the subject is sealed out too.
+        pytest.param(
+            allegation(ESCALATION, HEAD, CHAIR, VICE),
+            covered(Office.ESCALATION_CONTACT, OTHER),
+            None,
+            (
+                PassedOver(Office.HEADTEACHER, SkipReason.IMPLICATED),
+                PassedOver(Office.CHAIR, SkipReason.IMPLICATED),
+                PassedOver(Office.VICE_CHAIR, SkipReason.IMPLICATED),
+                PassedOver(Office.ESCALATION_CONTACT, SkipReason.COVERING_FOR_SUBJECT),
+            ),
+            id="acting-escalation-contact-covering-for-the-subject",
+        ),
+    ],
+)
+def test_acting_holders(
+    report: RoutingInput, offices: SchoolOffices, expected: Office | None, skipped: tuple[PassedOver, ...]
+) -> None:
+    decision = route(report, offices)
+    assert decision.office is expected
+    assert decision.skipped == skipped
+
+
+def test_the_reason_for_passing_over_an_acting_head_names_offices_not_people() -> None:
+    assert route(allegation(HEAD), ACTING_HEAD).reason == (
+        "Routed to the chair of governors because the headteacher is the subject of the allegation, "
+        "and the person acting for them may not manage it."
+    )
+
+
+@pytest.mark.parametrize(
+    ("declared", "report", "before", "after"),
+    [
+        # A relationship declared after the case opened moves it down the chain at once.
+        pytest.param(frozenset({(HEAD, TEACHER)}), allegation(TEACHER), Office.HEADTEACHER, Office.CHAIR, id="head"),
+        pytest.param(frozenset({(DSL, TEACHER)}), concern(TEACHER), Office.DSL, Office.HEADTEACHER, id="dsl"),
+        pytest.param(
+            frozenset({(HEAD, OTHER)}), allegation(TEACHER, OTHER), Office.HEADTEACHER, Office.CHAIR, id="implicated"
+        ),
+        # A relationship with someone else leaves the case where it is.
+        pytest.param(
+            frozenset({(HEAD, OTHER)}), allegation(TEACHER), Office.HEADTEACHER, Office.HEADTEACHER, id="other"
+        ),
+    ],
+)
+def test_a_declaration_made_after_a_case_opened(
+    declared: Relationships, report: RoutingInput, before: Office, after: Office
+) -> None:
+    current = route(report, MAINTAINED).office
+    assert current is before
+    later = route(report, MAINTAINED, declared)
+    assert later.office is after
+    assert needs_rerouting(current, later) is (before is not after)
 
 
 @pytest.mark.parametrize(

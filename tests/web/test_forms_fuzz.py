@@ -541,7 +541,7 @@ class World:
             return found
 
     def declaration(self) -> uuid.UUID:
-        with self.app.app_context():
+        with self.app.test_request_context():  # a declaration can move a case, and its new manager is emailed
             found = db.session.scalar(
                 select(RelationshipDeclaration.id).where(
                     RelationshipDeclaration.declarant_person_id == self.person("dsl"),

@@ -7,6 +7,7 @@ by the headteacher.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import uuid
@@ -16,11 +17,24 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from casetracker.clock import utcnow
+from casetracker.domain.entries import EntryType
+from casetracker.domain.people import Office, RelationshipNature
 from casetracker.domain.reports import ReportKind
 from casetracker.extensions import db
-from casetracker.models import AuditEvent, Case, ConfirmationRequest, Message, Report, SubjectAccessReferral, User
-from casetracker.services import reporting
+from casetracker.models import (
+    AuditEvent,
+    Case,
+    ConfirmationRequest,
+    Message,
+    Person,
+    Report,
+    SubjectAccessReferral,
+    User,
+)
+from casetracker.services import case_store, declarations, offices, reporting
 from tests.conftest import PASSWORD, make_user, post_form, sign_in
+from tests.services.test_case_running import file_concern
 from tests.services.test_reporting import actor_of
 from tests.web.test_case_pages import SECRET_TEXT, file_case, school
 
@@ -364,3 +378,81 @@ def test_the_subject_probing_the_case_about_them_is_audited_and_alerts_the_offic
     text = alerts[0].get_content()
     assert "Hattie Head" in text and reference not in text and str(case_id) not in text
     assert SECRET_TEXT not in text
+
+
+# Routing: acting holders, and declarations made after a case opened ------------------------------
+
+
+def _acting(app: Flask, office: Office, name: str) -> User:
+    user = make_user(app, name, two_factor=True)
+    with app.app_context():
+        person = db.session.get(Person, user.person_id)
+        assert person is not None
+        offices.assign_from_command_line(person, office, is_acting=True)
+        db.session.commit()
+    return user
+
+
+def _office_of(app: Flask, case_id: uuid.UUID) -> str | None:
+    with app.app_context():
+        return db.session.get(Case, case_id).case_manager_office
+
+
+def _mail_to(app: Flask, user: User) -> list[object]:
+    return [mail for mail in app.extensions["outbox"] if user.email in str(mail["To"])]
+
+
+def test_an_acting_head_never_receives_the_case_about_the_head_they_cover_for(app: Flask) -> None:
+    people = school(app)
+    acting = _acting(app, Office.HEADTEACHER, "Ada Acting")
+    app.extensions["outbox"].clear()
+    about_the_head = file_case(app, people, subject="head")
+    about_a_teacher = file_case(app, people)
+    assert _office_of(app, about_the_head) == "chair"
+    assert _office_of(app, about_a_teacher) == "headteacher"  # the acting head runs the office's cases
+    client = _signed_in(app, acting)
+    assert client.get(f"/cases/{about_the_head}").status_code == 404
+    assert client.get(f"/cases/{about_a_teacher}").status_code == 200
+    with app.app_context():
+        hidden = db.session.get(Case, about_the_head).reference
+    assert hidden not in client.get("/cases").get_data(as_text=True)
+    assert hidden not in client.get("/").get_data(as_text=True)
+    assert SECRET_TEXT in _signed_in(app, people["chair"]).get(f"/cases/{about_the_head}").get_data(as_text=True)
+
+
+def test_a_relationship_declared_after_a_case_opened_moves_the_case_at_once(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    head = _signed_in(app, people["head"])
+    assert head.get(f"/cases/{case_id}").status_code == 200
+    app.extensions["outbox"].clear()
+    with app.test_request_context():
+        declarations.declare_relationship(
+            actor_of(app, people["head"]), people["subject"].person_id, RelationshipNature.CLOSE_FRIEND
+        )
+    assert _office_of(app, case_id) == "chair"
+    assert head.get(f"/cases/{case_id}").status_code == 404
+    assert _mail_to(app, people["chair"]) and not _mail_to(app, people["head"])
+
+
+def test_someone_a_case_was_routed_past_gets_no_pattern_review_from_it(app: Flask) -> None:
+    people = school(app)
+    earlier = file_concern(
+        app, people, text="Fictional: an earlier lapse", received_at=utcnow() - dt.timedelta(days=30)
+    )
+    assert _office_of(app, earlier) == "dsl"
+    with app.test_request_context():
+        db.session.get(Case, earlier).status = "closed"
+        db.session.commit()
+        declarations.declare_relationship(
+            actor_of(app, people["dsl"]), people["subject"].person_id, RelationshipNature.FAMILY
+        )
+    app.extensions["outbox"].clear()
+    later = file_concern(app, people, reporter="stranger", text="Fictional: a later lapse")
+    assert _office_of(app, later) == "headteacher"  # routed past the DSL, who declared a relationship
+    with app.app_context():
+        earlier_case = db.session.get(Case, earlier)
+        assert EntryType.PATTERN_DETECTED.value not in [e.body["type"] for e in case_store.chronology(earlier_case)]
+        assert not earlier_case.pattern_review_pending
+        assert db.session.get(Case, later).pattern_review_pending  # the new case manager reviews it
+    assert not _mail_to(app, people["dsl"])
