@@ -7,13 +7,14 @@ import uuid
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from casetracker.domain.people import Office, Role
+from casetracker.domain.people import Office, RelationshipNature, Role
 from casetracker.domain.reports import HARM_THRESHOLD_QUESTION_IDS, ReportKind, ThresholdAnswer
 from casetracker.extensions import db
-from casetracker.models import AuditEvent, Case, User
-from casetracker.services import reporting
+from casetracker.models import AuditEvent, Case, Person, User
+from casetracker.services import declarations, offices, reporting
 from tests.conftest import make_user, post_form, sign_in
 from tests.services.test_reporting import actor_of
 
@@ -66,12 +67,18 @@ RELATIONS = {
     "vice-chair": "vice",
     "data-protection officer": "dpo",
     "DSL (not a collaborator)": "dsl",
+    # Relations issue 16 adds (each set up in `arrange` below).
+    "acting head covering for the subject": "acting head",
+    "head who declared a relationship after the case opened": "head",
+    "data-protection officer who is the subject": "dpo",
+    "implicated reporter": "reporter",
+    "collaborator whose email was changed": "collaborator",
 }
 
 # Every route that names a case, and the relations for which it is not a 404. A new case route
 # must be added here, or the test fails: nothing about cases is reachable by accident.
 ALLOWED = {
-    ("cases.show_case", "GET"): {"case manager", "collaborator"},
+    ("cases.show_case", "GET"): {"case manager", "collaborator", "collaborator whose email was changed"},
     ("cases.choose_collaborator", "GET"): {"case manager"},
     ("cases.add_collaborator", "POST"): {"case manager"},
     ("cases.remove_collaborator", "POST"): {"case manager"},
@@ -94,7 +101,7 @@ ALLOWED = {
     ("cases.access_history", "GET"): {"case manager"},
     ("cases.destroy_case", "GET"): {"case manager"},
     ("cases.destroy_case", "POST"): {"case manager"},
-    ("report.show_report", "GET"): {"reporter"},
+    ("report.show_report", "GET"): {"reporter", "implicated reporter"},  # the latter sees only "Received"
     ("report.show_report", "POST"): {"reporter"},
 }
 
@@ -113,22 +120,64 @@ def test_every_case_route_is_in_the_access_matrix(app: Flask) -> None:
     assert {(endpoint, method) for endpoint, method, _ in case_routes(app)} == set(ALLOWED)
 
 
-@pytest.mark.parametrize("relation", sorted(RELATIONS))
-def test_access_matrix(app: Flask, relation: str) -> None:
-    people = school(app)
-    case_id = file_case(app, people)
+def arrange(app: Flask, people: dict[str, User], relation: str) -> tuple[uuid.UUID, FlaskClient]:
+    """The case the relation is about, and a client signed in as the person in that relation."""
+    subject = {"acting head covering for the subject": "head", "data-protection officer who is the subject": "dpo"}
+    case_id = file_case(app, people, subject=subject.get(relation, "subject"))
     manager = app.test_client()
-    sign_in(manager, people["head"])
+    sign_in(
+        manager, people["chair" if subject.get(relation) == "head" else "head"]
+    )  # a case about the head is the chair's
     post_form(
         manager,
         f"/cases/{case_id}/collaborators",
         {"collaborator-person": str(people["collaborator"].id)},
         token_from=f"/cases/{case_id}",
     )
+    if relation == "acting head covering for the subject":
+        people["acting head"] = make_user(app, "Ace Acting", two_factor=True)
+        with app.app_context():
+            person = db.session.get(Person, people["acting head"].person_id)
+            offices.assign_from_command_line(person, Office.HEADTEACHER, is_acting=True)
+            db.session.commit()
+    if relation == "head who declared a relationship after the case opened":
+        with app.test_request_context():
+            declarations.declare_relationship(
+                actor_of(app, people["head"]), people["subject"].person_id, RelationshipNature.CLOSE_FRIEND
+            )
+    if relation == "implicated reporter":
+        post_form(
+            manager,
+            f"/cases/{case_id}/implicated",
+            {"implicate-person": str(people["reporter"].person_id)},
+            token_from=f"/cases/{case_id}",
+        )
+    if relation == "collaborator whose email was changed":
+        changed = "col.new@larkrise.example"
+        with app.test_request_context():
+            request = offices.request_change(
+                actor_of(app, people["admin"]),
+                offices.NewRequest(
+                    offices.RequestKind.CHANGE_EMAIL,
+                    target_person_id=people["collaborator"].person_id,
+                    new_email=changed,
+                ),
+            )
+            assert request is not None
+            offices.confirm_request(actor_of(app, people["dsl"]), request)
+        people["collaborator"].email = changed
     who = RELATIONS[relation]
-    client = manager if who == "head" else app.test_client()
-    if who != "head":
-        sign_in(client, people[who])
+    if who == "head" and relation == "case manager":
+        return case_id, manager
+    client = app.test_client()
+    sign_in(client, people[who])
+    return case_id, client
+
+
+@pytest.mark.parametrize("relation", sorted(RELATIONS))
+def test_access_matrix(app: Flask, relation: str) -> None:
+    people = school(app)
+    case_id, client = arrange(app, people, relation)
     with app.app_context():
         reference = db.session.get(Case, case_id).reference
     for endpoint, method, rule in case_routes(app):
@@ -148,16 +197,19 @@ def test_access_matrix(app: Flask, relation: str) -> None:
     inbox = client.get("/cases").get_data(as_text=True)
     home = client.get("/").get_data(as_text=True)
     yours = client.get("/report/yours").get_data(as_text=True)
-    if relation in ("case manager", "collaborator"):
+    if relation in ("case manager", "collaborator", "collaborator whose email was changed"):
         assert reference in inbox
         page = client.get(f"/cases/{case_id}").get_data(as_text=True)
         assert SECRET_TEXT in page and "OFFICIAL-SENSITIVE" in page
     else:
         assert reference not in inbox
-    if relation == "reporter":
+    if relation in ("reporter", "implicated reporter"):
         assert reference in yours
     else:
         assert reference not in yours
+    if relation == "implicated reporter":
+        page = client.get(f"/report/yours/{case_id}").get_data(as_text=True)
+        assert SECRET_TEXT not in page and "Being looked at" not in page
     assert SECRET_TEXT not in home
 
 
