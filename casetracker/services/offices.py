@@ -445,7 +445,7 @@ def confirm_own_email_change(request: ConfirmationRequest) -> None:
     user = request.target_person.user
     assert user is not None  # email_change_for_owner checked it
     owner = Actor(user.id, user.person_id, user.roles)
-    details = {"kind": request.kind, "office": None, "is_acting": False}
+    details: dict[str, object] = {"kind": request.kind, "office": None, "is_acting": False}
     notices = _carry_out_and_commit(request, owner, event="office.change_confirmed_by_owner", details=details)
     _send(notices)
 
