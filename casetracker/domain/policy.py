@@ -61,32 +61,11 @@ class TwoPersonRequest:
     target_person_id: uuid.UUID
 
 
-@dataclass(frozen=True)
-class AccountReach:
-    """What an account can reach, as the two-person rule on changes to its sign-in sees it."""
-
-    holds_or_awaits_office: bool = False
-    collaborates: bool = False  # can see a case's content
-    reports_an_open_case: bool = False  # can see a reporter's page with the case manager's messages
-
-    @property
-    def is_protected(self) -> bool:
-        return self.holds_or_awaits_office or self.collaborates or self.reports_an_open_case
-
-
-def change_needs_second_person(*, changes_an_office: bool, changes_email: bool, reach: AccountReach) -> bool:
-    """Which changes the administrator cannot make alone (security review of December 2026,
-    findings 1 and 7). Appointing to or ending any office, the deputy DSL's included. Any change of
-    sign-in email: it takes effect only when a second office-holder confirms it, or the person
-    does from their old address, so an administrator cannot move an account to a mailbox they
-    read. A two-factor reset of any account that can see a case or a reporter's page."""
-    if changes_an_office or changes_email:
-        return True
-    return reach.is_protected
-
-
 def can_confirm(actor: Actor, request: TwoPersonRequest) -> bool:
-    """A current safeguarding office-holder other than the requester, and not the person changed."""
+    """A current safeguarding office-holder other than the requester, and not the person changed.
+
+    Every change the administrator asks for waits for such a person (services.offices
+    .request_change; security review of December 2026, findings 1 and 7)."""
     return (
         actor.holds_safeguarding_office
         and actor.user_id != request.requested_by_user_id
@@ -144,9 +123,11 @@ def can_view_case(actor: Actor, relation: CaseRelation) -> bool:
 
 # Subject access --------------------------------------------------------------------------------
 
-# Who produces a pack the data-protection officer is named in: a second office-holder outside the
-# officer's line (the headteacher; the chair of governors when the headteacher is named too).
-SUBJECT_ACCESS_SECOND_PERSON = frozenset({Office.HEADTEACHER, Office.CHAIR})
+# Who produces a pack that reads a case: a second office-holder outside the officer's line, in the
+# order allegations go (the headteacher, then the chair of governors, and so on), if not named in it.
+SUBJECT_ACCESS_SECOND_PERSON = frozenset(
+    {Office.HEADTEACHER, Office.CHAIR, Office.VICE_CHAIR, Office.ESCALATION_CONTACT}
+)
 
 
 @dataclass(frozen=True)
@@ -155,23 +136,27 @@ class PackReading:
 
     relation: CaseRelation
     reported_it: bool = False
+    kept_from: bool = False  # routing keeps them from it (conflicted, or the case was routed past them)
 
 
 def is_named_in(readings: Iterable[PackReading]) -> bool:
-    """The subject of, implicated in, or the reporter of any case the pack would read."""
-    return any(r.relation.is_subject or r.relation.is_implicated or r.reported_it for r in readings)
+    """The subject of, implicated in, the reporter of, or kept by routing from any case it reads."""
+    return any(r.relation.is_subject or r.relation.is_implicated or r.reported_it or r.kept_from for r in readings)
 
 
 def can_produce_subject_access(actor: Actor, readings: Iterable[PackReading], *, referred: bool = False) -> bool:
     """A pack reads whole cases, so it is never produced by anyone named in them (finding 5 of the
-    December 2026 security review: the officer could read the allegation about themself). The
-    data-protection officer produces packs; one they are named in is referred, and then the
-    headteacher or the chair of governors produces it, if they are not named in it either."""
+    December 2026 security review: the officer could read the allegation about themself).
+
+    The data-protection officer produces a pack that reads no case. A pack that reads a case is
+    referred to a second office-holder, whoever is named in it: if only the packs the officer is
+    named in were referred, being referred would tell them that a case about them exists."""
+    readings = list(readings)
     if is_named_in(readings):
         return False
     if referred:
         return bool(actor.offices & SUBJECT_ACCESS_SECOND_PERSON)
-    return is_data_protection_officer(actor)
+    return is_data_protection_officer(actor) and not readings
 
 
 def may_produce_referred_packs(actor: Actor) -> bool:

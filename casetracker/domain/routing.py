@@ -7,8 +7,9 @@ the DSL is also passed over when the headteacher is the subject or implicated: K
 about the head to the chair, not to staff the head manages (R3, R4). If no office in the chain is free, the
 case is referred directly to the LADO and the escalation contact holds it when they are only
 conflicted, not the subject or implicated. An office covered by an acting holder is passed over when
-its substantive holder is the subject or implicated: nobody runs the case about the person they are
-covering for. Callers re-run `route` whenever an office changes hands, someone declares a close
+its substantive holder may not manage the report (subject, implicated or conflicted): nobody runs
+the case about the person they are covering for, and the substantive holder, who keeps the office
+while covered, never sees it. Callers re-run `route` whenever an office changes hands, someone declares a close
 relationship or someone is added as implicated.
 """
 
@@ -104,6 +105,7 @@ class SkipReason(StrEnum):
     # An acting holder never manages a case about, or implicating, the holder they cover for.
     COVERING_FOR_SUBJECT = "covering_for_subject"
     COVERING_FOR_IMPLICATED = "covering_for_implicated"
+    COVERING_FOR_CONFLICTED = "covering_for_conflicted"
     # KCSIE: a concern about the headteacher goes to the chair, never to staff the head manages.
     HEADTEACHER_INVOLVED = "headteacher_involved"
 
@@ -119,6 +121,7 @@ class SkipReason(StrEnum):
             ),
             SkipReason.COVERING_FOR_SUBJECT: "The holder is acting for the subject",
             SkipReason.COVERING_FOR_IMPLICATED: "The holder is acting for someone implicated",
+            SkipReason.COVERING_FOR_CONFLICTED: "The holder is acting for someone with a declared close relationship",
             SkipReason.HEADTEACHER_INVOLVED: "The headteacher is the subject or implicated",
         }[self]
 
@@ -206,7 +209,7 @@ def route(report: RoutingInput, offices: SchoolOffices, relationships: Relations
         holder = offices.holders.get(office)
         why = SkipReason.NO_HOLDER if holder is None else why_not_free(holder, report, relationships)
         if why is None:
-            why = _covering_for_someone_involved(office, report, offices)
+            why = _covering_for_someone_involved(office, report, offices, relationships)
         if why is None and office is Office.DSL and _headteacher_is_sealed_out(report, offices):
             why = SkipReason.HEADTEACHER_INVOLVED
         if why is None:
@@ -238,17 +241,21 @@ def needs_rerouting(current_office: Office | None, decision: RoutingDecision) ->
     return current_office != decision.office
 
 
-def _covering_for_someone_involved(office: Office, report: RoutingInput, offices: SchoolOffices) -> SkipReason | None:
-    """An acting holder whose substantive holder is the subject or implicated is passed over: a
-    deputy covering for their head must not run the case about that head."""
+def _covering_for_someone_involved(
+    office: Office, report: RoutingInput, offices: SchoolOffices, relationships: Relationships
+) -> SkipReason | None:
+    """An office whose substantive holder may not manage the report is passed over even while
+    someone acts for them: a deputy covering for their head must not run the case about that
+    head, and the substantive holder keeps the office (and so would see its cases) while covered."""
     substantive = offices.substantive.get(office)
     if substantive is None or substantive == offices.holders.get(office):
         return None
-    if substantive == report.subject:
+    why = why_not_free(substantive, report, relationships)
+    if why is SkipReason.SUBJECT:
         return SkipReason.COVERING_FOR_SUBJECT
-    if substantive in report.implicated_person_ids:
+    if why is SkipReason.IMPLICATED:
         return SkipReason.COVERING_FOR_IMPLICATED
-    return None
+    return None if why is None else SkipReason.COVERING_FOR_CONFLICTED
 
 
 def _headteacher_is_sealed_out(report: RoutingInput, offices: SchoolOffices) -> bool:
@@ -364,13 +371,16 @@ def _predicate(why: SkipReason, report: RoutingInput, many: bool) -> str:
         return "are implicated" if many else "is implicated"
     if why is SkipReason.HEADTEACHER_INVOLVED:
         return "does not manage concerns involving the headteacher"
-    if why in (SkipReason.COVERING_FOR_SUBJECT, SkipReason.COVERING_FOR_IMPLICATED):
-        # The office's substantive holder is involved; whoever acts for them is passed over with them.
+    if why in (SkipReason.COVERING_FOR_SUBJECT, SkipReason.COVERING_FOR_IMPLICATED, SkipReason.COVERING_FOR_CONFLICTED):
+        # The office's substantive holder may not manage it; whoever acts for them is passed over with them.
         acting = "the people acting for them" if many else "the person acting for them"
         if why is SkipReason.COVERING_FOR_SUBJECT:
             noun = "allegation" if report.kind is ReportKind.ALLEGATION else "concern"
             return f"is the subject of the {noun}, and {acting} may not manage it"
-        return f"{'are' if many else 'is'} implicated, and {acting} may not manage it"
+        if why is SkipReason.COVERING_FOR_IMPLICATED:
+            return f"{'are' if many else 'is'} implicated, and {acting} may not manage it"
+        declared = "have declared a close relationship" if many else "has declared a close relationship"
+        return f"{declared} with the subject or someone implicated, and {acting} may not manage it"
     declared = "have declared a close relationship" if many else "has declared a close relationship"
     if why is SkipReason.CONFLICTED_WITH_SUBJECT:
         return f"{declared} with the subject"

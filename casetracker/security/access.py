@@ -134,16 +134,18 @@ def audit_case_not_found(response: Response) -> Response:
     """A 404 on a page that names a case is audited (services.probing): a case one may not see
     answers exactly as a missing one, but the trail shows who went looking."""
     rule = request.url_rule
-    if response.status_code == 404 and rule is not None and "case_id" in rule.arguments:
+    if response.status_code != 404 or rule is None or "case_id" not in rule.arguments:
+        return response
+    from casetracker.services.probing import record_case_not_found
+
+    try:
+        db.session.rollback()  # a refused page changes nothing: only its audit row is kept
         actor = current_actor()
         if actor is not None:
-            from casetracker.services.probing import record_case_not_found
-
-            try:
-                record_case_not_found(actor.user_id, request.endpoint or "")
-            except SQLAlchemyError:
-                db.session.rollback()
-                current_app.logger.exception("could not audit a refused case page")
+            record_case_not_found(actor.user_id, request.endpoint or "")
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("could not audit a refused case page")
     return response
 
 

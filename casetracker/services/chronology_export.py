@@ -121,7 +121,10 @@ def build_document(actor: Actor, case: Case, *, redacted: bool) -> ChronologyDoc
         if body.get("type") == EntryType.REPORT_RECEIVED.value:
             rows += _report_rows(reports, reporter_names if reporter_shown else {}, case, redacted, redact)
         correction = state.corrected_by.get(str(entry.id))
-        author = entry_text.author_name(body.get("author") or {}, reporter_shown=reporter_shown) or "Casetracker"
+        # Through the redactor too: a reporter may also write entries in another role.
+        author = (
+            redact(entry_text.author_name(body.get("author") or {}, reporter_shown=reporter_shown)) or "Casetracker"
+        )
         exported.append(
             ExportEntry(
                 seq=entry.seq,

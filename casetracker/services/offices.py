@@ -22,28 +22,18 @@ from sqlalchemy.exc import IntegrityError
 from casetracker import audit
 from casetracker.clock import utcnow
 from casetracker.domain.people import Office
-from casetracker.domain.policy import (
-    AccountReach,
-    Actor,
-    TwoPersonRequest,
-    can_confirm,
-    change_needs_second_person,
-    is_administrator,
-)
+from casetracker.domain.policy import Actor, TwoPersonRequest, can_confirm, is_administrator
 from casetracker.extensions import db
-from casetracker.keystore import keyring
 from casetracker.models import (
-    Case,
     ConfirmationRequest,
     OfficeHolding,
     PasswordResetToken,
     Person,
     RecoveryCode,
-    Report,
     User,
 )
 from casetracker.security.sessions import revoke_user_sessions
-from casetracker.services.case_access import collaborates_on_a_case
+from casetracker.services import routing
 from casetracker.services.notifications import absolute_url, send_email
 from casetracker.services.school import require_school
 
@@ -236,33 +226,6 @@ class NewRequest:
     new_email: str | None = None
 
 
-def needs_second_person(kind: RequestKind, office: Office | None, target_person_id: uuid.UUID) -> bool:
-    return change_needs_second_person(
-        changes_an_office=kind in (RequestKind.APPOINT, RequestKind.END),
-        changes_email=kind is RequestKind.CHANGE_EMAIL,
-        reach=reach_of(target_person_id),
-    )
-
-
-def reach_of(person_id: uuid.UUID) -> AccountReach:
-    """What the person's account can reach. Someone waiting to be appointed counts as an
-    office-holder already: otherwise their sign-in could be changed alone just before the
-    appointment is confirmed."""
-    user = db.session.scalars(select(User).where(User.person_id == person_id)).first()
-    index = keyring().blind_index(person_id)
-    reports_open = db.session.scalar(
-        select(Report.id)
-        .join(Case, Case.id == Report.case_id)
-        .where(Report.reporter_index == index, Case.status.not_in(("closed", "destroyed")), Case.destroyed_at.is_(None))
-        .limit(1)
-    )
-    return AccountReach(
-        holds_or_awaits_office=holds_any_office(person_id) or awaiting_appointment(person_id),
-        collaborates=user is not None and collaborates_on_a_case(user.id),
-        reports_an_open_case=reports_open is not None,
-    )
-
-
 def awaiting_appointment(person_id: uuid.UUID) -> bool:
     return (
         db.session.scalar(
@@ -354,10 +317,13 @@ def _same_pending(checked: _Checked) -> ConfirmationRequest | None:
     return db.session.scalars(query.limit(1)).first()
 
 
-def request_change(actor: Actor, new: NewRequest) -> ConfirmationRequest | None:
-    """Ask for a change. Safeguarding offices and office-holders' credentials wait for a second
-    office-holder (the pending request is returned, the same one if it is already waiting);
-    anything else (a deputy DSL, an ordinary account) happens at once (None is returned)."""
+def request_change(actor: Actor, new: NewRequest) -> ConfirmationRequest:
+    """Ask for a change; it waits for a second office-holder (the pending request is returned, the
+    same one if it is already waiting). Every change does, whoever it is about (security review of
+    December 2026, findings 1 and 7): appointing to or ending any office, the deputy DSL's
+    included; a new sign-in email, which its owner may also confirm from their old address; a
+    two-factor reset. Not only for accounts that can see a case: if the rule depended on that,
+    whether it applied would tell the administrator who reported a concern or helps with a case."""
     if not is_administrator(actor):
         raise OfficeError("Only the system administrator can ask for this change")
     checked = _check(new)
@@ -384,18 +350,13 @@ def request_change(actor: Actor, new: NewRequest) -> ConfirmationRequest | None:
         object_id=request.id,
         **details,
     )
-    if needs_second_person(checked.kind, checked.office, checked.target.id):
-        db.session.commit()
-        _tell_office_holders(
-            "A change to who holds an office, or to someone's sign-in, is waiting for another office-holder "
-            "to confirm it."
-        )
-        if checked.kind is RequestKind.CHANGE_EMAIL and checked.target.user is not None:
-            _ask_owner_to_confirm(request, checked.target.user.email)
-        return request
-    notices = _carry_out_and_commit(request, actor, event="office.changed_at_once", details=details)
-    _send(notices)
-    return None
+    db.session.commit()
+    _tell_office_holders(
+        "A change to who holds an office, or to someone's sign-in, is waiting for another office-holder to confirm it."
+    )
+    if checked.kind is RequestKind.CHANGE_EMAIL and checked.target.user is not None:
+        _ask_owner_to_confirm(request, checked.target.user.email)
+    return request
 
 
 # A change of sign-in email confirmed by its owner, from the old address -------------------------
@@ -497,13 +458,12 @@ def _carry_out_and_commit(
         audit.record(
             event, actor_user_id=actor.user_id, object_type="confirmation_request", object_id=request.id, **details
         )
+        moved = []
         if RequestKind(request.kind) in (RequestKind.APPOINT, RequestKind.END):
             # The case manager is an office: its cases follow the new holder at once, except
             # any where they are the subject, implicated or conflicted (DOMAIN.md section 3).
-            from casetracker.services.routing import reroute_open_cases
-
             db.session.flush()
-            reroute_open_cases(actor.user_id)
+            moved = routing.reroute_open_cases(actor.user_id)
         db.session.commit()
     except OfficeError:
         db.session.rollback()
@@ -512,6 +472,7 @@ def _carry_out_and_commit(
         # Someone else changed the same office or address at the same moment.
         db.session.rollback()
         raise OfficeError("Someone else changed this at the same time. Check the offices and try again") from None
+    routing.tell_case_managers_of(moved)
     return notices
 
 

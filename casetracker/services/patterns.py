@@ -19,7 +19,6 @@ from casetracker.domain import patterns
 from casetracker.domain.entries import EntryType
 from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor, can_view_case
-from casetracker.domain.routing import SkipReason
 from casetracker.extensions import db
 from casetracker.models import Case, Report, User
 from casetracker.security.access import actor_for
@@ -83,22 +82,6 @@ def visible_to(actor: Actor, cases: list[Case]) -> list[Case]:
     return [c for c in cases if can_view_case(actor, relations[c.id])]
 
 
-def routed_past(case: Case) -> frozenset[uuid.UUID]:
-    """The people this case was routed past (holders of the offices skipped for any reason but a
-    vacancy, acting and substantive), as its routing stands now."""
-    details = case.details or {}
-    if "routing_input" not in details:
-        return frozenset()
-    decision = routing.decide(routing.routing_input_from(details))
-    offices = routing.school_offices()
-    return frozenset(
-        person
-        for passed in decision.skipped
-        if passed.why is not SkipReason.NO_HOLDER
-        for person in offices.people_in(passed.office)
-    )
-
-
 def _holder_of(office: str | None) -> uuid.UUID | None:
     return routing.effective_holders().get(Office(office)) if office else None
 
@@ -126,7 +109,7 @@ def check(case: Case) -> bool:
     visible = {c.id for c in visible_to(manager, earlier)} if manager else set()
     # Whoever this case was routed past learns nothing of it, not even as a pattern on a case of
     # their own: the new case's manager reviews the pattern instead.
-    passed_over = routed_past(case)
+    passed_over = routing.routed_past(case)
     kept_from = {c.id for c in earlier if _holder_of(c.case_manager_office) in passed_over}
     flagged = bool(visible) or bool(kept_from) or not earlier  # several reporters within this one case
     if flagged:

@@ -275,11 +275,11 @@ def reactivate_account(actor: Actor, user: User) -> None:
     db.session.commit()
 
 
-def reset_two_factor(actor: Actor, user: User) -> ConfirmationRequest | None:
-    """Clear an account's two-factor so its holder sets it up again at their next sign-in.
+def reset_two_factor(actor: Actor, user: User) -> ConfirmationRequest:
+    """Ask to clear an account's two-factor so its holder sets it up again at their next sign-in.
 
-    Goes through the two-person rule: for an office-holder it waits for a second office-holder
-    (the pending request is returned); for anyone else it happens at once (None).
+    Goes through the two-person rule: it waits for a second office-holder (the pending request is
+    returned), whoever the account belongs to.
     """
     check_may_reset_two_factor(actor, user)
     try:

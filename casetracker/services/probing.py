@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from flask import url_for
-from sqlalchemy import func, select
+from flask import current_app, url_for
+from sqlalchemy import select
 
 from casetracker import audit
 from casetracker.clock import utcnow
@@ -32,13 +32,15 @@ def record_case_not_found(user_id: uuid.UUID, endpoint: str) -> None:
     audit.record("access.denied", actor_user_id=user_id, outcome="failure", endpoint=endpoint)
     db.session.flush()
     since = utcnow() - PROBE_WINDOW
-    refused = db.session.scalar(
-        select(func.count(AuditEvent.id)).where(
+    case_pages = _case_endpoints()
+    refusals = db.session.scalars(
+        select(AuditEvent.details).where(
             AuditEvent.actor_user_id == user_id,
             AuditEvent.action == "access.denied",
             AuditEvent.occurred_at >= since,
         )
     )
+    refused = sum(1 for details in refusals if (details or {}).get("endpoint") in case_pages)
     alerted = db.session.scalar(
         select(AuditEvent.id)
         .where(
@@ -48,19 +50,19 @@ def record_case_not_found(user_id: uuid.UUID, endpoint: str) -> None:
         )
         .limit(1)
     )
-    alert = (refused or 0) >= PROBE_THRESHOLD and alerted is None
+    alert = refused >= PROBE_THRESHOLD and alerted is None
     if alert:
         audit.record("access.probing_alerted", object_type="user", object_id=user_id, refused=refused)
     db.session.commit()
     if alert:
-        _tell_data_protection_officer(user_id, refused or 0)
+        _tell_data_protection_officer(user_id, refused)
 
 
 def _tell_data_protection_officer(user_id: uuid.UUID, refused: int) -> None:
     user = db.session.get(User, user_id)
     name = user.person.full_name if user is not None else "An account"
     link = absolute_url(url_for("auth.sign_in"))
-    for email in routing.case_manager_addresses(Office.DATA_PROTECTION_OFFICER):
+    for email in _recipients(user):
         send_email_quietly(
             email,
             "Casetracker: an account is being refused pages about cases",
@@ -68,3 +70,18 @@ def _tell_data_protection_officer(user_id: uuid.UUID, refused: int) -> None:
             "trail, without the case. This can mean someone is looking for a case they must not see.\n\n"
             f"Sign in: {link}",
         )
+
+
+def _recipients(prober: User | None) -> set[str]:
+    """The data-protection officer; the headteacher, then the chair, if the officer is the one looking."""
+    own = {prober.email} if prober is not None else set()
+    for office in (Office.DATA_PROTECTION_OFFICER, Office.HEADTEACHER, Office.CHAIR):
+        addresses = routing.case_manager_addresses(office) - own
+        if addresses:
+            return addresses
+    return set()
+
+
+def _case_endpoints() -> frozenset[str]:
+    """The pages that name a case (only their refusals count: a 403 elsewhere is not looking for one)."""
+    return frozenset(rule.endpoint for rule in current_app.url_map.iter_rules() if "case_id" in rule.arguments)

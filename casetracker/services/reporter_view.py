@@ -28,7 +28,7 @@ from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor, can_follow_own_report
 from casetracker.extensions import db
 from casetracker.keystore import current_keyring, keyring
-from casetracker.models import Case, Message, Person, Report, ReportDraft, User
+from casetracker.models import Case, Message, OfficeHolding, Person, Report, ReportDraft, User
 from casetracker.services import case_store, offices, routing
 from casetracker.services.case_access import CaseNotFoundError, relation_to, relations_to
 from casetracker.services.notifications import absolute_url, send_email_quietly
@@ -216,6 +216,14 @@ class SafeguardingContacts:
     headteacher: str | None
 
 
+def _confirmed(holding: OfficeHolding) -> bool:
+    """Set from the command line, or confirmed by someone other than who asked: never a deputy the
+    administrator appointed alone (as was possible before every office needed a second person)."""
+    if holding.requested_by_id is None:
+        return True
+    return holding.confirmed_by_id is not None and holding.confirmed_by_id != holding.requested_by_id
+
+
 def safeguarding_contacts() -> SafeguardingContacts:
     holders = routing.effective_holders()
 
@@ -223,7 +231,9 @@ def safeguarding_contacts() -> SafeguardingContacts:
         person = db.session.get(Person, holders[office]) if office in holders else None
         return person.full_name if person else None
 
-    deputies = sorted({holding.person.full_name for holding in offices.current_holdings(Office.DEPUTY_DSL)})
+    deputies = sorted(
+        {holding.person.full_name for holding in offices.current_holdings(Office.DEPUTY_DSL) if _confirmed(holding)}
+    )
     return SafeguardingContacts(dsl=name(Office.DSL), deputies=deputies, headteacher=name(Office.HEADTEACHER))
 
 

@@ -179,12 +179,13 @@ def _tell_people(case: Case, decision: RoutingDecision, potential: bool, reporte
     for email in manager:
         send_email_quietly(email, "Casetracker: something needs your attention", f"Sign in to see what is new: {link}")
     if potential:
-        dsl = routing.effective_holders().get(Office.DSL)
+        # Not if the DSL, or the DSL someone is acting for, is the subject or implicated.
+        dsl = routing.school_offices().people_in(Office.DSL)
         details = case.details or {}
         sealed = set(details.get("routing_input", {}).get("implicated", [])) | {
             details.get("routing_input", {}).get("subject")
         }
-        if dsl is not None and str(dsl) not in sealed and decision.office is not Office.DSL:
+        if dsl and not {str(person) for person in dsl} & sealed and decision.office is not Office.DSL:
             for email in routing.case_manager_addresses(Office.DSL) - manager:
                 send_email_quietly(
                     email,

@@ -16,7 +16,16 @@ from casetracker import audit
 from casetracker.clock import utcnow
 from casetracker.domain.people import LowLevelConcernRoute, Office, Role, StaffType
 from casetracker.domain.reports import ReportKind
-from casetracker.domain.routing import FollowUp, RoutingDecision, RoutingInput, SchoolOffices, needs_rerouting, route
+from casetracker.domain.routing import (
+    FollowUp,
+    RoutingDecision,
+    RoutingInput,
+    SchoolOffices,
+    SkipReason,
+    needs_rerouting,
+    route,
+    why_not_free,
+)
 from casetracker.extensions import db
 from casetracker.models import Case, OfficeHolding, RoleGrant, User
 from casetracker.services import case_store
@@ -60,6 +69,11 @@ def school_offices() -> SchoolOffices:
 
 def decide(report: RoutingInput) -> RoutingDecision:
     return route(report, school_offices(), declared_relationships())
+
+
+def has_routing_input(details: dict[str, Any]) -> bool:
+    """Cases made before routing was recorded (or by tools) may hold none, or only who is implicated."""
+    return bool((details.get("routing_input") or {}).get("kind"))
 
 
 def routing_input_from(details: dict[str, Any]) -> RoutingInput:
@@ -175,7 +189,7 @@ def reroute_open_cases(actor_user_id: uuid.UUID | None) -> list[RoutingDecision]
     moved: list[RoutingDecision] = []
     for case in db.session.scalars(select(Case).where(Case.status.in_(OPEN_STATUSES), Case.destroyed_at.is_(None))):
         details = case.details or {}
-        if "routing_input" not in details:
+        if not has_routing_input(details):
             continue
         decision = decide(routing_input_from(details))
         current = Office(case.case_manager_office) if case.case_manager_office else None
@@ -184,6 +198,22 @@ def reroute_open_cases(actor_user_id: uuid.UUID | None) -> list[RoutingDecision]
             alert_if_no_case_manager(decision)
             moved.append(decision)
     return moved
+
+
+def routed_past(case: Case) -> frozenset[uuid.UUID]:
+    """The people this case was routed past (holders of the offices skipped for any reason but a
+    vacancy, acting and substantive), as its routing stands now."""
+    details = case.details or {}
+    if not has_routing_input(details):
+        return frozenset()
+    decision = decide(routing_input_from(details))
+    offices = school_offices()
+    return frozenset(
+        person
+        for passed in decision.skipped
+        if passed.why is not SkipReason.NO_HOLDER
+        for person in offices.people_in(passed.office)
+    )
 
 
 def case_manager_addresses(office: Office | None) -> set[str]:
@@ -195,3 +225,13 @@ def case_manager_addresses(office: Office | None) -> set[str]:
         return set()
     user = db.session.scalars(select(User).where(User.person_id == holder, User.is_active.is_(True))).first()
     return {user.email} if user else set()
+
+
+def kept_from(person_id: uuid.UUID, case: Case) -> bool:
+    """Whether routing keeps this person from the case: the subject, implicated, conflicted by a
+    declared relationship, or the holder (acting or substantive) of an office it was routed past."""
+    details = case.details or {}
+    if not has_routing_input(details):
+        return False
+    report = routing_input_from(details)
+    return why_not_free(person_id, report, declared_relationships()) is not None or person_id in routed_past(case)

@@ -3,8 +3,9 @@ reporter, for the data-protection officer to review before anything is disclosed
 
 UK GDPR allows item-level exemptions (third parties, reporters' identities, prejudice to the
 prevention of crime), so every item carries a review note; nothing is withheld automatically and
-nothing is disclosed automatically. The export is the officer's own task: it reads case content
-(DOMAIN.md section 4) and is audited, naming the person and each case it read.
+nothing is disclosed automatically. The officer produces a pack that reads no case; one that reads
+a case goes to a second office-holder who is named in none of them (domain.policy
+.can_produce_subject_access). Every pack is audited, naming the person and each case it read.
 """
 
 from __future__ import annotations
@@ -165,7 +166,9 @@ def _readings(actor: Actor, cases: list[Case]) -> list[PackReading]:
             )
         )
     )
-    return [PackReading(relations[case.id], case.id in reported) for case in cases]
+    return [
+        PackReading(relations[case.id], case.id in reported, routing.kept_from(actor.person_id, case)) for case in cases
+    ]
 
 
 def _may_produce(actor: Actor, person: Person, *, referred: bool) -> bool:
@@ -174,8 +177,8 @@ def _may_produce(actor: Actor, person: Person, *, referred: bool) -> bool:
 
 
 def request_pack(actor: Actor, person_id: uuid.UUID) -> SubjectAccessPack | SubjectAccessReferral:
-    """The data-protection officer's request: the pack, or, when the officer is named in a case it
-    would read, a referral to a second office-holder (which case is never said)."""
+    """The data-protection officer's request: the pack, when it reads no case; otherwise a referral
+    to a second office-holder, who produces it (domain.policy.can_produce_subject_access)."""
     if not is_data_protection_officer(actor):
         raise PermissionError("only the data-protection officer produces subject access exports")
     person = db.session.get(Person, person_id)

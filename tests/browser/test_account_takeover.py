@@ -42,7 +42,7 @@ def test_the_administrator_tries_the_takeover_path_and_reaches_no_case(
     # 1. Move the collaborator's sign-in to the administrator's own mailbox.
     page.goto(f"{live_server}/admin/people/{collaborator.person_id}/credentials")
     expect(page.get_by_role("heading", name="Change how they sign in")).to_be_visible()
-    expect(page.get_by_text("helps with a case")).to_be_visible()
+    expect(page.get_by_text("Another office-holder must confirm the change before it happens")).to_be_visible()
     axe.check(page)
     page.get_by_label("Change the email address they sign in with").check()
     page.get_by_label("New email address").fill(MAILBOX)

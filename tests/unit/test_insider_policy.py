@@ -66,18 +66,22 @@ DPO = Office.DATA_PROTECTION_OFFICER
 @pytest.mark.parametrize(
     ("offices", "readings", "referred", "expected"),
     [
-        # The officer produces a pack they are not named in.
-        ({DPO}, [PackReading(NONE)], False, True),
+        # The officer produces a pack that reads no case (the directory entry alone)...
         ({DPO}, [], False, True),
-        # Never one they are the subject of, implicated in, or reported.
+        # ...and never one that reads a case, named in it or not: being referred tells them nothing.
+        ({DPO}, [PackReading(NONE)], False, False),
         ({DPO}, [PackReading(NONE), PackReading(SUBJECT)], False, False),
         ({DPO}, [PackReading(IMPLICATED)], False, False),
         ({DPO}, [PackReading(NONE, reported_it=True)], False, False),
-        # A referred pack: the headteacher or the chair, if not named in it either.
+        # A referred pack: the headteacher, the chair, the vice-chair or the escalation contact,
+        # if not named in it, and not kept from any of its cases by routing.
         ({Office.HEADTEACHER}, [PackReading(NONE)], True, True),
         ({Office.CHAIR}, [PackReading(MANAGER)], True, True),
+        ({Office.VICE_CHAIR}, [PackReading(NONE)], True, True),
         ({Office.HEADTEACHER}, [PackReading(IMPLICATED)], True, False),
+        ({Office.HEADTEACHER}, [PackReading(SUBJECT)], True, False),
         ({Office.CHAIR}, [PackReading(NONE, reported_it=True)], True, False),
+        ({Office.HEADTEACHER}, [PackReading(NONE, kept_from=True)], True, False),  # conflicted, or covering
         # Nobody else, referred or not.
         ({Office.HEADTEACHER}, [PackReading(NONE)], False, False),
         ({Office.DSL}, [PackReading(NONE)], True, False),

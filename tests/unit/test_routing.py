@@ -712,6 +712,12 @@ def test_acting_holders(
     assert decision.skipped == skipped
 
 
+def test_an_office_is_passed_over_when_its_covered_substantive_holder_declared_a_relationship() -> None:
+    decision = route(allegation(TEACHER), ACTING_HEAD, frozenset({(HEAD, TEACHER)}))
+    assert decision.office is Office.CHAIR
+    assert decision.skipped == (PassedOver(Office.HEADTEACHER, SkipReason.COVERING_FOR_CONFLICTED),)
+
+
 def test_the_reason_for_passing_over_an_acting_head_names_offices_not_people() -> None:
     assert route(allegation(HEAD), ACTING_HEAD).reason == (
         "Routed to the chair of governors because the headteacher is the subject of the allegation, "

@@ -446,15 +446,22 @@ def test_an_administrator_cannot_deactivate_themself(app: Flask, admin: User, ad
     assert actions(app, "account.deactivated") == []
 
 
-def test_resetting_two_factor_for_an_account_without_offices(app: Flask, admin_client: FlaskClient) -> None:
+def test_resetting_two_factor_for_any_account_waits_for_a_second_office_holder(
+    app: Flask, admin_client: FlaskClient
+) -> None:
+    """Whoever the account belongs to: if only accounts that can see a case waited, the wait would
+    tell the administrator who reported a concern or helps with a case (issue 16)."""
     staff = make_user(app, "Xan Staff", two_factor=True)
     page = admin_client.get(f"/admin/people/{staff.person_id}").get_data(as_text=True)
     url = f"/admin/people/{staff.person_id}/account/reset-two-factor"
     assert url in page
     response = post_form(admin_client, url, {})
     assert response.status_code == 302
-    assert get_user(app, staff.id).totp_secret is None
-    assert actions(app, "two_factor.reset")
+    assert "Another office-holder must confirm the reset" in admin_client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert get_user(app, staff.id).totp_secret is not None
+    assert not actions(app, "two_factor.reset")
 
 
 def test_an_office_holders_two_factor_waits_for_a_second_office_holder(app: Flask, admin_client: FlaskClient) -> None:

@@ -203,7 +203,7 @@ def test_the_data_protection_officer_cannot_read_the_case_about_themself_through
     response = _pack(dpo, people["dpo"])
     assert response.status_code == 302 and response.mimetype != "application/pdf"
     page = dpo.get(response.headers["Location"]).get_data(as_text=True)
-    assert "You are named in a case this pack would read" in page and SECRET_TEXT not in page
+    assert "a second office-holder produces it" in page and SECRET_TEXT not in page
     assert _case_reads(app) == []
     # The request goes to the headteacher, who produces the pack.
     head = _signed_in(app, people["head"])
@@ -251,6 +251,48 @@ def test_a_referred_pack_goes_to_the_chair_when_the_headteacher_is_named_too(app
     assert "Drew Dpo" in chair.get("/data-protection/subject-access/referred").get_data(as_text=True)
     pack = post_form(chair, f"/data-protection/subject-access/referred/{referral.id}", {}, token_from="/account")
     assert SECRET_TEXT in _pdf_text(pack.data)
+
+
+def test_being_referred_tells_the_officer_nothing_about_themself(app: Flask) -> None:
+    """Every pack that reads a case is referred, so the answer is the same whether or not the
+    officer is named in one: it cannot be used to find out that a case about them exists."""
+    people = school(app)
+    file_case(app, people)  # about Sid Subject; the officer is not named in it
+    file_case(app, people, subject="dpo")
+    dpo = _signed_in(app, people["dpo"])
+    about_someone, about_themself = _pack(dpo, people["subject"]), _pack(dpo, people["dpo"])
+    assert about_someone.status_code == about_themself.status_code == 302
+    with app.app_context():
+        assert len(db.session.scalars(select(SubjectAccessReferral)).all()) == 2
+
+
+def test_a_head_kept_from_a_case_by_routing_never_produces_its_pack(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    with app.test_request_context():
+        declarations.declare_relationship(
+            actor_of(app, people["head"]), people["subject"].person_id, RelationshipNature.CLOSE_FRIEND
+        )
+    assert _office_of(app, case_id) == "chair"
+    _pack(_signed_in(app, people["dpo"]), people["subject"])
+    head = _signed_in(app, people["head"])
+    assert "Sid Subject" not in head.get("/data-protection/subject-access/referred").get_data(as_text=True)
+    with app.app_context():
+        referral = db.session.scalars(select(SubjectAccessReferral)).one()
+    url = f"/data-protection/subject-access/referred/{referral.id}"
+    assert post_form(head, url, {}, token_from="/account").status_code == 404
+    assert "Sid Subject" in _signed_in(app, people["chair"]).get("/data-protection/subject-access/referred").get_data(
+        as_text=True
+    )
+
+
+def test_an_acting_head_never_produces_the_pack_about_the_head_they_cover_for(app: Flask) -> None:
+    people = school(app)
+    acting = _acting(app, Office.HEADTEACHER, "Ada Acting")
+    file_case(app, people, subject="head")
+    _pack(_signed_in(app, people["dpo"]), people["head"])
+    listing = _signed_in(app, acting).get("/data-protection/subject-access/referred").get_data(as_text=True)
+    assert "Hattie Head" not in listing
 
 
 # Finding 1: the administrator cannot take over an account that can see a case ------------------
@@ -360,7 +402,9 @@ def test_the_subject_probing_the_case_about_them_is_audited_and_alerts_the_offic
     for url in urls:
         assert head.get(url).status_code == 404
     with app.app_context():
-        refused = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.denied")))
+        refused = list(
+            db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.denied").order_by(AuditEvent.seq))
+        )
         assert [event.details["endpoint"] for event in refused] == [
             "cases.show_case",
             "cases.export_chronology",
@@ -456,3 +500,54 @@ def test_someone_a_case_was_routed_past_gets_no_pattern_review_from_it(app: Flas
         assert not earlier_case.pattern_review_pending
         assert db.session.get(Case, later).pattern_review_pending  # the new case manager reviews it
     assert not _mail_to(app, people["dsl"])
+
+
+def test_a_covered_head_with_a_declared_relationship_never_sees_the_case(app: Flask) -> None:
+    people = school(app)
+    _acting(app, Office.HEADTEACHER, "Ada Acting")
+    with app.test_request_context():
+        declarations.declare_relationship(
+            actor_of(app, people["head"]), people["subject"].person_id, RelationshipNature.CLOSE_FRIEND
+        )
+    case_id = file_case(app, people)
+    assert _office_of(app, case_id) == "chair"  # the substantive head keeps the office while covered
+    assert _signed_in(app, people["head"]).get(f"/cases/{case_id}").status_code == 404
+
+
+def test_an_office_change_that_moves_a_case_tells_its_new_manager(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    with app.test_request_context():
+        request = offices.request_change(
+            actor_of(app, people["admin"]),
+            offices.NewRequest(
+                offices.RequestKind.APPOINT, target_person_id=people["subject"].person_id, office=Office.HEADTEACHER
+            ),
+        )
+        app.extensions["outbox"].clear()
+        offices.confirm_request(actor_of(app, people["dsl"]), request)
+    assert _office_of(app, case_id) == "chair"  # the new head is the subject
+    assert any("Sign in:" in mail.get_content() for mail in _mail_to(app, people["chair"]))
+
+
+def test_refusals_elsewhere_do_not_count_as_looking_for_a_case(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people, subject="head")
+    head = _signed_in(app, people["head"])
+    app.extensions["outbox"].clear()
+    for _ in range(12):
+        assert head.get("/admin/people").status_code == 403
+    head.get(f"/cases/{case_id}")
+    assert not _mail_to(app, people["dpo"])
+
+
+def test_an_officer_looking_for_a_case_is_reported_to_the_headteacher(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people, subject="dpo")
+    dpo = _signed_in(app, people["dpo"])
+    app.extensions["outbox"].clear()
+    for _ in range(10):
+        dpo.get(f"/cases/{case_id}")
+    assert not _mail_to(app, people["dpo"])
+    (alert,) = _mail_to(app, people["head"])
+    assert "Drew Dpo" in alert.get_content()

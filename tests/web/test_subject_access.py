@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from casetracker.extensions import db
-from casetracker.models import AuditEvent
+from casetracker.models import AuditEvent, SubjectAccessReferral, User
 from tests.conftest import post_form, sign_in
 from tests.web.test_case_pages import SECRET_TEXT, file_case, school
 
@@ -19,12 +19,23 @@ def _text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-def test_the_officer_downloads_everything_held_about_the_subject_marked_for_review(app: Flask) -> None:
-    people = school(app)
-    case_id = file_case(app, people)
+def requested_and_produced(app: Flask, people: dict[str, User], person: str):  # type: ignore[no-untyped-def]
+    """The officer asks for the pack; a pack that reads a case is produced by the headteacher."""
     dpo = app.test_client()
     sign_in(dpo, people["dpo"])
-    response = post_form(dpo, "/data-protection/subject-access", {"person": str(people["subject"].person_id)})
+    asked = post_form(dpo, "/data-protection/subject-access", {"person": str(people[person].person_id)})
+    assert asked.status_code == 302  # referred: a pack that reads a case needs a second office-holder
+    head = app.test_client()
+    sign_in(head, people["head"])
+    with app.app_context():
+        referral = db.session.scalars(select(SubjectAccessReferral)).one()
+    return post_form(head, f"/data-protection/subject-access/referred/{referral.id}", {}, token_from="/account")
+
+
+def test_everything_held_about_the_subject_is_produced_marked_for_review(app: Flask) -> None:
+    people = school(app)
+    case_id = file_case(app, people)
+    response = requested_and_produced(app, people, "subject")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"
     text = _text(response.data)
@@ -32,17 +43,23 @@ def test_the_officer_downloads_everything_held_about_the_subject_marked_for_revi
     assert "Reporter's identity: withhold" in text and "third parties" in text
     with app.app_context():
         reads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "subject_access.case_read")).all()
-        assert [event.case_id for event in reads] == [case_id]
+        assert [(event.case_id, event.actor_user_id) for event in reads] == [(case_id, people["head"].id)]
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "subject_access.exported")).one()
+
+
+def test_the_officer_produces_a_pack_that_reads_no_case(app: Flask) -> None:
+    people = school(app)
+    dpo = app.test_client()
+    sign_in(dpo, people["dpo"])
+    response = post_form(dpo, "/data-protection/subject-access", {"person": str(people["stranger"].person_id)})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "Sten Stranger" in _text(response.data)
 
 
 def test_a_reporter_gets_their_own_report_but_not_the_investigation(app: Flask) -> None:
     people = school(app)
     file_case(app, people)
-    dpo = app.test_client()
-    sign_in(dpo, people["dpo"])
-    response = post_form(dpo, "/data-protection/subject-access", {"person": str(people["reporter"].person_id)})
-    text = _text(response.data)
+    text = _text(requested_and_produced(app, people, "reporter").data)
     assert "Their own report" in text and SECRET_TEXT in text
     assert "Triage" not in text and "Case manager decided" not in text
 

@@ -76,14 +76,11 @@ def appoint_office() -> str | Response:
             is_acting=form.is_acting,
         )
         try:
-            pending = offices.request_change(_actor(), new)
+            offices.request_change(_actor(), new)
         except offices.OfficeError as error:
             _field_for(form, error.field, "person").append(str(error))
         else:
-            if pending is None:
-                flash("Appointment made.", "success")
-            else:
-                flash(WAITING, "important")
+            flash(WAITING, "important")
             return redirect(url_for("admin.list_offices"))
     return render_template("admin/offices/appoint.html", title="Appoint to an office", form=form)
 
@@ -98,13 +95,11 @@ def end_office(holding_id: uuid.UUID) -> Response:
     if holding is None:
         abort(404)
     try:
-        pending = offices.request_change(
-            _actor(), offices.NewRequest(kind=offices.RequestKind.END, holding_id=holding.id)
-        )
+        offices.request_change(_actor(), offices.NewRequest(kind=offices.RequestKind.END, holding_id=holding.id))
     except offices.OfficeError as error:
         flash(f"{error}.", "important")
     else:
-        flash("Office ended." if pending is None else WAITING, "success" if pending is None else "important")
+        flash(WAITING, "important")
     return redirect(url_for("admin.list_offices"))
 
 
@@ -135,21 +130,12 @@ def request_credential_change(person_id: uuid.UUID) -> str | Response:
             kind=form.chosen_kind, target_person_id=person.id, new_email=form.new_email.data or None
         )
         try:
-            pending = offices.request_change(_actor(), new)
+            offices.request_change(_actor(), new)
         except offices.OfficeError as error:
             _field_for(form, error.field, "kind").append(str(error))
         else:
-            if pending is None:
-                flash("Change made. They have been signed out and told by email.", "success")
-            elif new.kind is offices.RequestKind.CHANGE_EMAIL:
-                flash(EMAIL_WAITING, "important")
-            else:
-                flash(WAITING, "important")
+            flash(EMAIL_WAITING if new.kind is offices.RequestKind.CHANGE_EMAIL else WAITING, "important")
             return redirect(url_for("admin.list_offices"))
     return render_template(
-        "admin/offices/credentials.html",
-        title="Change how someone signs in",
-        form=form,
-        person=person,
-        protected=offices.reach_of(person.id).is_protected,
+        "admin/offices/credentials.html", title="Change how someone signs in", form=form, person=person
     )

@@ -247,18 +247,8 @@ def reset_two_factor(person_id: uuid.UUID) -> str | Response:
     try:
         people.check_may_reset_two_factor(actor, user)
         if form.validate_on_submit():
-            pending = people.reset_two_factor(actor, user)
-            if pending is None:
-                flash(
-                    "Two-factor authentication reset. The account holder will set it up again when they next sign in.",
-                    "success",
-                )
-            else:
-                flash(
-                    "This person holds an office, helps with a case or follows a concern they raised: "
-                    "another office-holder must confirm the reset.",
-                    "important",
-                )
+            people.reset_two_factor(actor, user)
+            flash("Another office-holder must confirm the reset before it happens.", "important")
             return redirect(url_for("admin.show_person", person_id=person.id))
     except people.PeopleError as error:
         db.session.rollback()

@@ -81,8 +81,9 @@ def subject_access() -> str | Response:
         outcome = subject_access_service.request_pack(_actor(), uuid.UUID(form.person.data or ""))
         if isinstance(outcome, SubjectAccessReferral):
             flash(
-                "You are named in a case this pack would read, so you cannot produce it yourself. We have asked "
-                "the headteacher, or the chair of governors if the headteacher is named too, to produce it.",
+                "This pack reads records of at least one case, so a second office-holder produces it. We have "
+                "asked the headteacher (or, if they are named in it, the chair of governors) to produce it and "
+                "review it with you before anything is disclosed.",
                 "important",
             )
             return redirect(url_for("data_protection.subject_access"))
