@@ -186,6 +186,12 @@ def is_sessionless(app: Flask, request: Request) -> bool:
     `open_session` runs before Flask matches the URL, so the endpoint is matched here; a URL under
     such a blueprint's prefix that matches no route (a 404 or 405 page) counts too.
     """
+    # Static files need no session, and must not touch or expire one: a whistleblowing page's own
+    # stylesheet request would otherwise write "session expired" for the account next to the
+    # anonymous report (security review of December 2026, finding 13).
+    static = (app.static_url_path or "/static").rstrip("/")
+    if request.path.startswith(static + "/"):
+        return True
     endpoint = request.endpoint
     if endpoint is None:
         try:

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from casetracker.clock import utcnow
 from casetracker.domain.people import Office
 from casetracker.extensions import db
-from casetracker.models import User, WebSession
+from casetracker.models import AuditEvent, User, WebSession
 from casetracker.security.passwords import token_digest
 from tests.conftest import make_user, post_form, sign_in
 
@@ -108,3 +108,20 @@ def test_authenticated_pages_are_not_cached(app: Flask, client: FlaskClient) -> 
     assert response.headers["Cache-Control"] == "no-store"
     cookie = response.headers.get("Set-Cookie", "")
     assert cookie == "" or "HttpOnly" in cookie
+
+
+def test_static_files_never_touch_or_expire_a_session(app: Flask, client: FlaskClient) -> None:
+    """Finding 13: a stylesheet request from the whistleblowing page must leave no session trace."""
+    user = make_user(app, "Ola Staff")
+    sign_in(client, user)
+    token = token_digest(client.get_cookie("casetracker_session").value)
+    _age_session(app, client, last_seen_at=dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"], seconds=1))
+    with app.app_context():
+        before = db.session.get(WebSession, token).last_seen_at
+    response = client.get("/static/assets/application.css")
+    response.close()
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    with app.app_context():
+        row = db.session.get(WebSession, token)
+        assert row is not None and row.last_seen_at == before  # neither reaped nor touched
+        assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "session.expired")).first() is None
