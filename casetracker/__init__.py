@@ -41,6 +41,9 @@ def create_app(config: type[Config] | None = None, *, check_keys: bool = True) -
     app.jinja_env.lstrip_blocks = True
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    from casetracker.security import request_log
+
+    request_log.install()
 
     from casetracker import cli, templating
     from casetracker.extensions import csrf, db, limiter, login_manager, migrate
