@@ -456,3 +456,18 @@ def test_posts_are_rate_limited_without_keeping_or_logging_the_address(
     storage = getattr(limiter.storage, "storage", {})
     assert storage, "expected the in-memory counters"
     assert not any("203.0.113.9" in str(key) for key in storage)
+
+
+def test_the_rate_limit_counts_together_in_every_worker_and_never_holds_the_address() -> None:
+    """Finding 14: the key came from a random secret per process, so each worker counted alone."""
+    import datetime as dt
+    import secrets
+
+    from casetracker.web.whistleblowing.views import anonymous_rate_key
+
+    index_key, day = secrets.token_bytes(32), dt.date(2026, 12, 2)
+    key = anonymous_rate_key(index_key, day, "192.0.2.10")
+    assert key == anonymous_rate_key(index_key, day, "192.0.2.10")  # any worker, any server, same keyring
+    assert "192.0.2.10" not in key and key != anonymous_rate_key(index_key, day, "192.0.2.11")
+    assert key != anonymous_rate_key(index_key, day + dt.timedelta(days=1), "192.0.2.10")  # a new key each day
+    assert key != anonymous_rate_key(secrets.token_bytes(32), day, "192.0.2.10")

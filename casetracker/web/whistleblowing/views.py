@@ -12,9 +12,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
-import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,8 +22,10 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_limiter.util import get_remote_address
 from markupsafe import Markup, escape
 
+from casetracker.clock import london_today
 from casetracker.domain.reports import ThresholdAnswer, Wrongdoing
 from casetracker.extensions import csrf, limiter
+from casetracker.keystore import keyring
 from casetracker.security.access import public
 from casetracker.services import whistleblowing as service
 from casetracker.web.whistleblowing.forms import WRONG_CODE, ConcernForm, ReceiptCodeForm, ReplyForm
@@ -35,10 +37,6 @@ bp = Blueprint("whistleblowing", __name__, url_prefix="/whistleblowing")
 csrf.exempt(bp)
 
 DEFAULT_RATE_LIMIT = "10 per minute"
-# Random per process and never stored: the limiter's counters (and its log line when a limit is
-# hit) hold only a keyed hash of the address, which nobody can turn back into the address.
-# With several workers each counts on its own, so the effective limit is per worker.
-_RATE_LIMIT_KEY = secrets.token_bytes(32)
 
 NO_IDENTITY: dict[str, Any] = {"navigation": [], "signed_in": False}
 
@@ -47,9 +45,17 @@ def _rate_limit() -> str:
     return str(current_app.config.get("WHISTLEBLOWING_RATE_LIMIT", DEFAULT_RATE_LIMIT))
 
 
+def anonymous_rate_key(index_key: bytes, day: dt.date, address: str) -> str:
+    """The limiter's key for an address: a keyed hash, never the address. The key is derived from
+    the keyring, so every worker and server counts together in a shared store (security review of
+    December 2026, finding 14: a random key per process gave each worker its own limit), and it
+    changes every day, so counters cannot be matched across days."""
+    daily = hmac.new(index_key, b"whistleblowing-rate-limit\x1f" + day.isoformat().encode(), hashlib.sha256).digest()
+    return "whistleblowing:" + hmac.new(daily, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def _anonymous_rate_key() -> str:
-    address = get_remote_address() or ""
-    return "whistleblowing:" + hmac.new(_RATE_LIMIT_KEY, address.encode(), hashlib.sha256).hexdigest()[:32]
+    return anonymous_rate_key(keyring().index_key, london_today(), get_remote_address() or "")
 
 
 def _limited(view: Any) -> Any:
