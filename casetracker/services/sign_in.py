@@ -259,10 +259,10 @@ def sign_out_everywhere(user: User) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a single-use link if the account exists; the answer is the same either way."""
+    """Email a single-use link if the account exists. The web page calls this after its answer has
+    gone (web.auth.views._answer_then), so nobody can time the difference."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
-        verify_password(None, "cost-parity")  # same work either way
         return
     token = secrets.token_urlsafe(32)
     now = utcnow()

@@ -319,7 +319,7 @@ def test_the_administrator_alone_cannot_move_a_collaborators_sign_in_to_their_ow
     assert response.status_code == 302
     assert _email_of(app, people["collaborator"]) == people["collaborator"].email
     # A reset link for the new address goes nowhere: no account has it.
-    post_form(app.test_client(), "/forgot-password", {"email": "evil@evil.example"})
+    post_form(app.test_client(), "/forgot-password", {"email": "evil@evil.example"}).close()
     assert not [mail for mail in app.extensions["outbox"] if "evil@evil.example" in str(mail["To"])]
     # Nor can they reset its two-factor alone.
     assert _credentials(admin, people["collaborator"], {"kind": "reset_two_factor"}).status_code == 302
