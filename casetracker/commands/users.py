@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from casetracker.domain.people import Office, Role, StaffType
 from casetracker.extensions import db
-from casetracker.security.passwords import password_problem
+from casetracker.security.passwords import context_words, password_problem
 from casetracker.services import offices, people
 
 group = click.Group("users", help="User accounts.")
@@ -44,7 +44,7 @@ def create(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    problem = password_problem(password)
+    problem = password_problem(password, context_words(full_name, email))
     if problem:
         raise click.ClickException(problem)
     try:

@@ -15,7 +15,7 @@ from casetracker.clock import utcnow
 from casetracker.extensions import db
 from casetracker.models import PasswordResetToken, RecoveryCode, User
 from casetracker.security import two_factor
-from casetracker.security.passwords import hash_password, token_digest, verify_password
+from casetracker.security.passwords import context_words, hash_password, token_digest, verify_password
 from casetracker.security.sessions import DatabaseSession, revoke_user_sessions
 from casetracker.services.notifications import absolute_url, send_email_quietly
 
@@ -284,6 +284,17 @@ def request_password_reset(email: str) -> None:
         f"To choose a new password, open this link within {hours} hours. It works once:\n"
         f"{absolute_url(url_for('auth.reset_password', token=token))}\n\n"
         "If you did not ask for this, you can ignore this email: your password has not changed.",
+    )
+
+
+def password_context(reset: PasswordResetToken) -> tuple[str, ...]:
+    """The words the new password must not contain: the person's name and email, the school's name."""
+    from casetracker.services.school import current_school
+
+    user = db.session.get(User, reset.user_id)
+    school = current_school()
+    return context_words(
+        user.person.full_name if user else None, user.email if user else None, school.name if school else None
     )
 
 

@@ -114,3 +114,16 @@ def test_the_answer_goes_before_any_look_up_for_known_and_unknown_addresses_alik
         response.close()
     assert counts["known"] == counts["unknown"]
     assert len(app.extensions["outbox"]) == 1  # the known address's link, sent after its answer
+
+
+def test_a_new_password_may_not_contain_the_persons_name_email_the_school_or_the_product(app: Flask) -> None:
+    """Finding 12 (in part): the words an attacker tries first at a school."""
+    user = make_user(app, "Wilhelmina Quartermaine")
+    client = app.test_client()
+    answer(client, user.email)
+    link = _reset_link(app)
+    for guess in ("quartermaine-2026-summer", "Wilhelmina rocks 99", "larkrise staff room 1", "my casetracker login"):
+        page = post_form(client, link, {"password": guess, "confirm": guess}).get_data(as_text=True)
+        assert "must not contain your name" in page, guess
+    response = post_form(client, link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302

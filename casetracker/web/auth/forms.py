@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
 
-from casetracker.security.passwords import password_problem
+from casetracker.security.passwords import PRODUCT_WORDS, password_problem
 from casetracker.web import fields
 
 
@@ -57,8 +57,11 @@ class NewPasswordForm(FlaskForm):
     confirm = fields.password("Confirm new password", required="Enter the new password again")
     submit = fields.submit("Save password")
 
+    # Set by the view before validating: the words this person's password must not contain.
+    context: tuple[str, ...] = PRODUCT_WORDS
+
     def validate_password(self, field: object) -> None:
-        problem = password_problem(self.password.data or "")
+        problem = password_problem(self.password.data or "", self.context)
         if problem:
             raise ValidationError(problem)
 

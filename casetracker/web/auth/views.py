@@ -252,6 +252,7 @@ def reset_password(token: str) -> str | Response:
     if reset is None:
         return render_template("auth/reset_invalid.html", title="This link has expired"), 404  # type: ignore[return-value]
     form = NewPasswordForm()
+    form.context = service.password_context(reset)
     if form.validate_on_submit():
         try:
             service.reset_password(reset, form.password.data or "")
