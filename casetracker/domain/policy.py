@@ -155,7 +155,7 @@ def can_produce_subject_access(actor: Actor, readings: Iterable[PackReading], *,
     if is_named_in(readings):
         return False
     if referred:
-        return bool(actor.offices & SUBJECT_ACCESS_SECOND_PERSON)
+        return may_produce_referred_packs(actor)
     return is_data_protection_officer(actor) and not readings
 
 

@@ -24,6 +24,7 @@ from casetracker.domain.people import Office
 from casetracker.domain.policy import Actor
 from casetracker.extensions import db
 from casetracker.models import OfficeHolding, User
+from casetracker.services.case_access import collaborates_on_a_case
 
 ACCESS_ATTR = "_casetracker_access"
 # Flask's own static route cannot carry an attribute (it is a bound method).
@@ -72,8 +73,6 @@ def current_offices(person_id: Any) -> frozenset[Office]:
 
 def actor_for(user: User) -> Actor:
     """A user account as the domain rules see it, with the offices its person holds now."""
-    from casetracker.services.case_access import collaborates_on_a_case
-
     return Actor(
         user_id=user.id,
         person_id=user.person_id,

@@ -53,6 +53,17 @@ def relations_to(actor: Actor, cases: list[Case]) -> dict[uuid.UUID, CaseRelatio
     }
 
 
+def implicated_indexes(case: Case) -> set[str]:
+    """The blind indexes of everyone implicated in the case now (one query)."""
+    return set(
+        db.session.scalars(
+            select(CasePerson.person_index).where(
+                CasePerson.case_id == case.id, CasePerson.role == "implicated", CasePerson.removed_at.is_(None)
+            )
+        )
+    )
+
+
 def collaborates_on_a_case(user_id: uuid.UUID) -> bool:
     """Whether the account can see any case as a collaborator (it must then use two-factor)."""
     found = db.session.scalar(

@@ -15,12 +15,13 @@ from sqlalchemy import select
 from casetracker import audit
 from casetracker.clock import utcnow
 from casetracker.domain.people import Office
-from casetracker.domain.policy import Actor, can_follow_own_report, can_manage_case
+from casetracker.domain.policy import Actor, CaseRelation, can_follow_own_report, can_manage_case
 from casetracker.domain.routing import needs_rerouting
 from casetracker.extensions import db
+from casetracker.keystore import keyring
 from casetracker.models import Case, CaseCollaborator, CasePerson, Message, Person, Report, User
 from casetracker.services import case_running, case_store, routing
-from casetracker.services.case_access import CaseNotFoundError, relation_to, reporter_shown
+from casetracker.services.case_access import CaseNotFoundError, implicated_indexes, relation_to, reporter_shown
 from casetracker.services.notifications import absolute_url, send_email_quietly
 
 
@@ -179,19 +180,21 @@ class MessageReaders:
 
 
 def message_readers(case: Case) -> MessageReaders:
-    addresses: set[str] = set()
+    """Each named reporter counted once, however many times they added information."""
+    named: set[uuid.UUID] = set()
     anonymous = False
-    implicated = following = 0
     for report in db.session.scalars(select(Report).where(Report.case_id == case.id)):
         person_id = (report.reporter or {}).get("person_id")
-        if not person_id:
+        if person_id:
+            named.add(uuid.UUID(person_id))
+        else:
             anonymous = anonymous or report.is_anonymous
-            continue
-        user = db.session.scalars(select(User).where(User.person_id == uuid.UUID(person_id))).first()
-        if user is None:
-            continue
-        reporter = Actor(user.id, user.person_id, user.roles)
-        if not can_follow_own_report(relation_to(reporter, case)):
+    implicated_now = implicated_indexes(case) if named else set()
+    ring = keyring()
+    addresses: set[str] = set()
+    implicated = following = 0
+    for user in db.session.scalars(select(User).where(User.person_id.in_(named))) if named else ():
+        if not can_follow_own_report(CaseRelation(is_implicated=ring.blind_index(user.person_id) in implicated_now)):
             implicated += 1
             continue
         following += 1

@@ -82,10 +82,6 @@ def visible_to(actor: Actor, cases: list[Case]) -> list[Case]:
     return [c for c in cases if can_view_case(actor, relations[c.id])]
 
 
-def _holder_of(office: str | None) -> uuid.UUID | None:
-    return routing.effective_holders().get(Office(office)) if office else None
-
-
 def _holder_actor(office: str | None) -> Actor | None:
     if office is None:
         return None
@@ -110,7 +106,10 @@ def check(case: Case) -> bool:
     # Whoever this case was routed past learns nothing of it, not even as a pattern on a case of
     # their own: the new case's manager reviews the pattern instead.
     passed_over = routing.routed_past(case)
-    kept_from = {c.id for c in earlier if _holder_of(c.case_manager_office) in passed_over}
+    holders = routing.effective_holders()
+    kept_from = {
+        c.id for c in earlier if c.case_manager_office and holders.get(Office(c.case_manager_office)) in passed_over
+    }
     flagged = bool(visible) or bool(kept_from) or not earlier  # several reporters within this one case
     if flagged:
         case_store.add_entry(

@@ -206,8 +206,11 @@ def routed_past(case: Case) -> frozenset[uuid.UUID]:
     details = case.details or {}
     if not has_routing_input(details):
         return frozenset()
-    decision = decide(routing_input_from(details))
     offices = school_offices()
+    return _passed_over(route(routing_input_from(details), offices, declared_relationships()), offices)
+
+
+def _passed_over(decision: RoutingDecision, offices: SchoolOffices) -> frozenset[uuid.UUID]:
     return frozenset(
         person
         for passed in decision.skipped
@@ -234,4 +237,7 @@ def kept_from(person_id: uuid.UUID, case: Case) -> bool:
     if not has_routing_input(details):
         return False
     report = routing_input_from(details)
-    return why_not_free(person_id, report, declared_relationships()) is not None or person_id in routed_past(case)
+    offices, relationships = school_offices(), declared_relationships()
+    if why_not_free(person_id, report, relationships) is not None:
+        return True
+    return person_id in _passed_over(route(report, offices, relationships), offices)

@@ -260,7 +260,7 @@ def sign_out_everywhere(user: User) -> None:
 
 def request_password_reset(email: str) -> None:
     """Email a single-use link if the account exists. The web page calls this after its answer has
-    gone (web.auth.views._answer_then), so nobody can time the difference."""
+    gone (web.auth.views._answer_then_send_link), so nobody can time the difference."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return

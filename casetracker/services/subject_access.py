@@ -171,9 +171,18 @@ def _readings(actor: Actor, cases: list[Case]) -> list[PackReading]:
     ]
 
 
-def _may_produce(actor: Actor, person: Person, *, referred: bool) -> bool:
-    as_subject, as_reporter = cases_read(person)
+def _may_produce(actor: Actor, cases: tuple[list[Case], list[Case]], *, referred: bool) -> bool:
+    as_subject, as_reporter = cases
     return can_produce_subject_access(actor, _readings(actor, [*as_subject, *as_reporter]), referred=referred)
+
+
+def _may_produce_referral(actor: Actor, referral: SubjectAccessReferral, cases: tuple[list[Case], list[Case]]) -> bool:
+    """Still waiting, not the actor's own request, and the actor is named in none of its cases."""
+    return (
+        referral.produced_at is None
+        and referral.requested_by_id != actor.user_id
+        and _may_produce(actor, cases, referred=True)
+    )
 
 
 def request_pack(actor: Actor, person_id: uuid.UUID) -> SubjectAccessPack | SubjectAccessReferral:
@@ -184,8 +193,9 @@ def request_pack(actor: Actor, person_id: uuid.UUID) -> SubjectAccessPack | Subj
     person = db.session.get(Person, person_id)
     if person is None:
         raise LookupError("no such person")
-    if _may_produce(actor, person, referred=False):
-        return _produce(actor, person)
+    cases = cases_read(person)
+    if _may_produce(actor, cases, referred=False):
+        return _produce(actor, person, cases)
     referral = SubjectAccessReferral(school_id=require_school().id, person_id=person.id, requested_by_id=actor.user_id)
     db.session.add(referral)
     db.session.flush()
@@ -214,26 +224,25 @@ def referrals_for(actor: Actor) -> list[SubjectAccessReferral]:
         .where(SubjectAccessReferral.produced_at.is_(None))
         .order_by(SubjectAccessReferral.requested_at)
     )
-    return [
-        referral
-        for referral in waiting
-        if referral.requested_by_id != actor.user_id and _may_produce(actor, referral.person, referred=True)
-    ]
+    return [referral for referral in waiting if _may_produce_referral(actor, referral, cases_read(referral.person))]
 
 
 def produce_referred(actor: Actor, referral_id: uuid.UUID) -> SubjectAccessPack:
     """The second office-holder produces a referred pack (once); anything else is 'not found'."""
     referral = db.session.get(SubjectAccessReferral, referral_id)
-    if referral is None or referral not in referrals_for(actor):
+    if referral is None:
+        raise LookupError("no such referral")
+    cases = cases_read(referral.person)
+    if not _may_produce_referral(actor, referral, cases):
         raise LookupError("no such referral")
     referral.produced_by_id = actor.user_id
     referral.produced_at = utcnow()
-    return _produce(actor, referral.person)
+    return _produce(actor, referral.person, cases)
 
 
-def _produce(actor: Actor, person: Person) -> SubjectAccessPack:
-    """Everything held about the person; audited per case read."""
-    as_subject, as_reporter = cases_read(person)
+def _produce(actor: Actor, person: Person, cases: tuple[list[Case], list[Case]]) -> SubjectAccessPack:
+    """Everything held about the person (the cases `cases_read` found); audited per case read."""
+    as_subject, as_reporter = cases
     index = keyring().blind_index(person.id)
     subject_items = [item for case in as_subject for item in _case_items(case, True, index)]
     reporter_items = [

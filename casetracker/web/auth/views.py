@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import (
     Blueprint,
     abort,
@@ -222,11 +220,11 @@ def confirm_identity() -> str | Response:
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        return _answer_then(service.request_password_reset, form.email.data or "")
+        return _answer_then_send_link(form.email.data or "")
     return render_template("auth/forgot_password.html", form=form, title="Reset your password")
 
 
-def _answer_then(work: Callable[[str], None], email: str) -> Response:
+def _answer_then_send_link(email: str) -> Response:
     """'Check your email', sent before any look-up: whether the account exists, and the link it is
     sent, are worked out once the answer has gone, so the answer takes the same time for a known
     and an unknown address (security review of December 2026, finding 11)."""
@@ -235,7 +233,7 @@ def _answer_then(work: Callable[[str], None], email: str) -> Response:
     @copy_current_request_context
     def after_the_answer() -> None:
         try:
-            work(email)
+            service.request_password_reset(email)
         except Exception:  # nobody is waiting for this answer: log it, never raise into the server
             db.session.rollback()
             current_app.logger.exception("password reset request failed")

@@ -103,7 +103,7 @@ def _pack_download(pack: subject_access_service.SubjectAccessPack) -> Response:
 @bp.get("/subject-access/referred")
 @requires(may_produce_referred_packs, recent_sign_in=True)
 def referred_requests() -> str:
-    """Subject access requests the data-protection officer could not produce, for a second office-holder."""
+    """Subject access requests whose packs read a case, for a second office-holder named in none of them."""
     return render_template(
         "data_protection/referred_requests.html",
         title="Subject access requests referred to you",
